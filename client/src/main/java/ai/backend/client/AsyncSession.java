@@ -1,0 +1,54 @@
+package ai.backend.client;
+
+import ai.backend.client.internal.HttpEngine;
+import ai.backend.client.kernel.AsyncKernels;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A non-blocking connection to a Backend.AI server: every call returns a {@link CompletableFuture}
+ * that completes on an SDK thread, or fails with {@link BackendAPIError} / {@link BackendClientError}
+ * (a missed read timeout included). Cancelling a future abandons waiting; the server may still act.
+ *
+ * <p>{@link #close()} releases the session's threads; pending futures may then never complete, so wait
+ * for them first. Closing does not destroy compute sessions on the server.
+ */
+public final class AsyncSession implements AutoCloseable {
+    private final HttpEngine engine;
+    private final AsyncKernels kernels;
+
+    public AsyncSession(APIConfig config) {
+        this.engine = new HttpEngine(config);
+        this.kernels = new AsyncKernels(engine);
+    }
+
+    public static AsyncSession fromEnvironment() {
+        return new AsyncSession(APIConfig.fromEnvironment());
+    }
+
+    public APIConfig config() {
+        return engine.config();
+    }
+
+    /** Sends a low-level request. */
+    public CompletableFuture<Response> fetch(Request request) {
+        return engine.sendAsync(request);
+    }
+
+    /** {@code GET /}. */
+    public CompletableFuture<ServerInfo> hello() {
+        return engine.sendAsync(Request.get("/").build()).thenApply(r -> ServerInfo.fromJson(r.json()));
+    }
+
+    public AsyncKernels kernels() {
+        return kernels;
+    }
+
+    public HttpEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,63 @@
+package ai.backend.client;
+
+import ai.backend.client.internal.HttpEngine;
+import ai.backend.client.kernel.Kernels;
+
+/**
+ * A blocking connection to a Backend.AI server, the entry point of the SDK. Thread-safe: share one per
+ * configuration. Calls block up to the configured connect timeout plus read timeout.
+ *
+ * <pre>{@code
+ * try (Session session = new Session(APIConfig.fromEnvironment())) {
+ *     Kernel kernel = session.kernels().getOrCreate(CreateKernelRequest.builder("python").build());
+ *     System.out.print(kernel.execute(ExecuteRequest.query("print(1)")).stdout());
+ *     kernel.destroy();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} releases the session's threads; calls made after it fail with
+ * {@link BackendClientError}. Closing does not destroy compute sessions on the server.
+ */
+public final class Session implements AutoCloseable {
+    private final HttpEngine engine;
+    private final Kernels kernels;
+
+    public Session(APIConfig config) {
+        this.engine = new HttpEngine(config);
+        this.kernels = new Kernels(engine);
+    }
+
+    /** A session configured from the environment ({@link APIConfig#fromEnvironment()}). */
+    public static Session fromEnvironment() {
+        return new Session(APIConfig.fromEnvironment());
+    }
+
+    public APIConfig config() {
+        return engine.config();
+    }
+
+    /** Sends a low-level request; non-2xx answers throw {@link BackendAPIError}. */
+    public Response fetch(Request request) {
+        return engine.send(request);
+    }
+
+    /** {@code GET /}: the server's API and manager versions. */
+    public ServerInfo hello() {
+        return ServerInfo.fromJson(engine.send(Request.get("/").build()).json());
+    }
+
+    /** The compute-session (kernel) functions. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** The engine behind this session, for other SDK modules. Internal. */
+    public HttpEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,93 @@
+package ai.backend.client.kernel;
+
+import ai.backend.client.internal.HttpEngine;
+import java.util.List;
+
+/**
+ * A handle to one compute session, for blocking calls. Obtained from {@link Kernels#getOrCreate} or
+ * {@link Kernels#of}. Thread-safe; holds no resources of its own, so there is nothing to close.
+ *
+ * <p>Every call blocks up to the session's connect plus read timeout and throws
+ * {@link ai.backend.client.BackendAPIError} for error answers and {@link ai.backend.client.BackendClientError}
+ * for connection failures and timeouts.
+ */
+public final class Kernel {
+    private final HttpEngine engine;
+    private final String id;
+    private final String ownerAccessKey;
+    private final boolean created;
+    private final List<ServicePort> servicePorts;
+
+    Kernel(HttpEngine engine, String id, String ownerAccessKey, boolean created, List<ServicePort> servicePorts) {
+        this.engine = engine;
+        this.id = id;
+        this.ownerAccessKey = ownerAccessKey;
+        this.created = created;
+        this.servicePorts = List.copyOf(servicePorts);
+    }
+
+    /** The session ID (the client session token). */
+    public String id() {
+        return id;
+    }
+
+    /** The owner's access key when acting for another user (admins only), else null. */
+    public String ownerAccessKey() {
+        return ownerAccessKey;
+    }
+
+    /** False when {@code getOrCreate} reused an existing session. */
+    public boolean created() {
+        return created;
+    }
+
+    public List<ServicePort> servicePorts() {
+        return servicePorts;
+    }
+
+    /**
+     * Sends one execute call and returns the output collected so far (the server waits up to about 2 s).
+     * Loop on the status as protocol §4.5 says, or use {@link #run}.
+     */
+    public ExecutionResult execute(ExecuteRequest request) {
+        return KernelCalls.parseExecute(engine.send(KernelCalls.execute(id, ownerAccessKey, request)));
+    }
+
+    /**
+     * Runs code in query mode to the end: continues while output is coming and answers input prompts
+     * with {@code input}. Each result is passed to {@code listener} as it arrives.
+     *
+     * @return the last (terminal) result
+     */
+    public ExecutionResult run(String code, ExecutionListener listener) {
+        ExecutionResult result = execute(ExecuteRequest.query(code));
+        while (true) {
+            listener.onResult(result);
+            switch (result.status()) {
+                case FINISHED:
+                case EXEC_TIMEOUT:
+                    return result;
+                case WAITING_INPUT:
+                    result = execute(ExecuteRequest.input(result.runId(), listener.onInputRequested(result)));
+                    break;
+                default:
+                    result = execute(ExecuteRequest.continueRun(result.runId()));
+                    break;
+            }
+        }
+    }
+
+    /**
+     * Destroys the session and its processes.
+     *
+     * @return the session's final resource statistics, or null when the server has none
+     */
+    public ContainerStats destroy() {
+        return KernelCalls.parseDestroy(engine.send(KernelCalls.destroy(id, ownerAccessKey)));
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel[" + id + "]";
+    }
+}

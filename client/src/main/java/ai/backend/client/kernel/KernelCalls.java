@@ -1,0 +1,84 @@
+package ai.backend.client.kernel;
+
+import ai.backend.client.APIConfig;
+import ai.backend.client.Request;
+import ai.backend.client.Response;
+import ai.backend.client.internal.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Builds the kernel API's requests and parses its responses; shared by the blocking and async handles. */
+final class KernelCalls {
+    private KernelCalls() {
+    }
+
+    static Request create(CreateKernelRequest spec, APIConfig config) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("lang", spec.image());
+        body.put("tag", spec.tag());
+        body.put("clientSessionToken", spec.clientToken());
+        ObjectNode cfg = body.putObject("config");
+        Set<String> mounts = new LinkedHashSet<>(spec.mounts());
+        mounts.addAll(config.vfolderMounts());
+        mounts.forEach(cfg.putArray("mounts")::add);
+        ObjectNode environ = cfg.putObject("environ");
+        spec.environ().forEach(environ::put);
+        cfg.put("clusterSize", spec.clusterSize());
+        ObjectNode resources = cfg.putObject("resources");
+        spec.resources().forEach(resources::put);
+        return Request.post("/kernel/create").jsonBody(body).build();
+    }
+
+    record Created(String id, boolean created, List<ServicePort> servicePorts) {
+    }
+
+    static Created parseCreate(Response response, String requestedToken) {
+        JsonNode json = response.json();
+        String id = json.hasNonNull("kernelId") ? json.get("kernelId").asText() : requestedToken;
+        boolean created = !json.has("created") || json.get("created").asBoolean(true);
+        List<ServicePort> ports = new ArrayList<>();
+        for (JsonNode p : json.path("servicePorts")) {
+            ports.add(new ServicePort(p.path("name").asText(), p.path("protocol").asText(),
+                    p.path("container_port").asInt(), p.path("host_port").asInt()));
+        }
+        return new Created(id, created, ports);
+    }
+
+    static String path(String sessionId, String suffix) {
+        return "/kernel/" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8).replace("+", "%20") + suffix;
+    }
+
+    static Request execute(String sessionId, String ownerAccessKey, ExecuteRequest request) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("mode", request.mode().wireName());
+        body.put("code", request.code());
+        body.put("runId", request.runId());
+        return Request.post(path(sessionId, "")).queryParam("owner_access_key", ownerAccessKey).jsonBody(body).build();
+    }
+
+    static ExecutionResult parseExecute(Response response) {
+        JsonNode json = response.json();
+        JsonNode result = json.get("result");
+        if (result == null || result.isNull()) {
+            throw new ai.backend.client.BackendClientError("The execute response has no result: " + json);
+        }
+        return ExecutionResult.fromJson(result);
+    }
+
+    static Request destroy(String sessionId, String ownerAccessKey) {
+        return Request.delete(path(sessionId, "")).queryParam("owner_access_key", ownerAccessKey).build();
+    }
+
+    static ContainerStats parseDestroy(Response response) {
+        if (response.status() != 200 || response.bytes().length == 0) {
+            return null;
+        }
+        return ContainerStats.fromJson(response.json().get("stats"));
+    }
+}
