@@ -1,0 +1,201 @@
+package ai.backend.local.agent;
+
+import ai.backend.client.internal.Json;
+import ai.backend.local.store.Database;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs compute sessions as local processes: creates them in their own working directories, finds them by
+ * owner and name, and destroys them. Thread-safe. {@link #close()} destroys every live session.
+ */
+public final class Agent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+
+    private final Path sessionsDir;
+    private final Path logsDir;
+    private final Path runnerDir;
+    private final Database db;
+    private final Duration startTimeout;
+    private final Map<String, LocalKernel> live = new ConcurrentHashMap<>();
+    private final Object createLock = new Object();
+
+    public Agent(Path dataDir, Database db, Duration startTimeout) {
+        this.sessionsDir = dataDir.resolve("sessions");
+        this.logsDir = dataDir.resolve("logs");
+        this.runnerDir = dataDir.resolve("runtime");
+        this.db = db;
+        this.startTimeout = startTimeout;
+        try {
+            Files.createDirectories(sessionsDir);
+            Files.createDirectories(logsDir);
+            Files.createDirectories(runnerDir);
+            extract(PythonRuntime.RUNNER_RESOURCE, runnerDir.resolve(PythonRuntime.RUNNER_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare the session directories under " + dataDir, e);
+        }
+    }
+
+    private static void extract(String resource, Path target) throws IOException {
+        try (InputStream in = Agent.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("Missing bundled resource " + resource);
+            }
+            Path tmp = Files.createTempFile(target.getParent(), ".runner", ".tmp");
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private static String key(String accessKey, String sessionId) {
+        return accessKey + "\u0000" + sessionId;
+    }
+
+    /** The live session {@code sessionId} of {@code accessKey}. */
+    public Optional<LocalKernel> find(String accessKey, String sessionId) {
+        return Optional.ofNullable(live.get(key(accessKey, sessionId)));
+    }
+
+    /** Every live session. */
+    public List<LocalKernel> sessions() {
+        return new ArrayList<>(live.values());
+    }
+
+    /** What {@link #getOrCreate} did. */
+    public record Creation(LocalKernel kernel, boolean created) {
+    }
+
+    /**
+     * Returns the owner's live session of that name when its image matches, or starts a new one.
+     *
+     * @throws ImageMismatchException when the live session runs another image
+     * @throws KernelFailure when the runner cannot start (nothing is left behind)
+     */
+    public Creation getOrCreate(String accessKey, String sessionId, Image image, String tag, Map<String, String> environ) {
+        synchronized (createLock) {
+            LocalKernel existing = live.get(key(accessKey, sessionId));
+            if (existing != null && !existing.isAlive()) {
+                destroy(existing, "runner-exited");
+                existing = null;
+            }
+            if (existing != null) {
+                if (!existing.image().canonicalName().equals(image.canonicalName())) {
+                    throw new ImageMismatchException();
+                }
+                return new Creation(existing, false);
+            }
+            if (!image.runtime().isAvailable()) {
+                throw new KernelFailure("The " + image.runtime().name() + " interpreter is not installed on this machine.", null);
+            }
+            String id = UUID.randomUUID().toString();
+            Path workDir = sessionsDir.resolve(id);
+            try {
+                Files.createDirectories(workDir);
+            } catch (IOException e) {
+                throw new KernelFailure("Cannot create the session directory " + workDir + ": " + e.getMessage(), e);
+            }
+            LocalKernel kernel;
+            try {
+                kernel = LocalKernel.start(id, sessionId, accessKey, image, workDir, runnerDir,
+                        logsDir.resolve(id + ".log"), environment(id, sessionId, workDir, environ), startTimeout);
+            } catch (RuntimeException e) {
+                deleteTree(workDir);
+                throw e;
+            }
+            try {
+                db.insertKernel(new Database.KernelRow(id, sessionId, accessKey, image.canonicalName(), tag, "RUNNING",
+                        OffsetDateTime.now(ZoneOffset.UTC).toString(), null), Json.pythonDumps(environ));
+            } catch (SQLException e) {
+                kernel.destroy();
+                deleteTree(workDir);
+                throw new KernelFailure("Cannot record the session: " + e.getMessage(), e);
+            }
+            live.put(key(accessKey, sessionId), kernel);
+            LOG.log(System.Logger.Level.INFO, "started session {0} ({1}) for {2}", sessionId, image.canonicalName(), accessKey);
+            return new Creation(kernel, true);
+        }
+    }
+
+    private static Map<String, String> environment(String id, String sessionId, Path workDir, Map<String, String> environ) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String path = System.getenv("PATH");
+        env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
+        env.put("HOME", workDir.toString());
+        env.put("LANG", "C.UTF-8");
+        env.put("SHELL", "/bin/sh");
+        env.put("PYTHONUNBUFFERED", "1");
+        env.put("PYTHONIOENCODING", "utf-8");
+        env.put("MPLBACKEND", "Agg");
+        env.put("BACKENDAI_SESSION_ID", sessionId);
+        env.put("BACKENDAI_KERNEL_ID", id);
+        env.putAll(environ);
+        return env;
+    }
+
+    /**
+     * Destroys a session: ends its processes, deletes its working directory and records it as terminated.
+     *
+     * @return the figures read just before the processes ended
+     */
+    public ProcessStats destroy(LocalKernel kernel, String reason) {
+        live.remove(key(kernel.accessKey(), kernel.sessionId()), kernel);
+        ProcessStats stats = kernel.destroy();
+        deleteTree(kernel.workDir());
+        try {
+            db.terminateKernel(kernel.id(), reason, stats.cpuUsedMs(), stats.memMaxBytes(), stats.ioReadBytes(),
+                    stats.ioWriteBytes());
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot record the end of session " + kernel.sessionId(), e);
+        }
+        return stats;
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete " + dir, e);
+        }
+    }
+
+    /** Destroys every live session. */
+    @Override
+    public void close() {
+        for (LocalKernel kernel : sessions()) {
+            destroy(kernel, "server-shutdown");
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package ai.backend.local.agent;
+
+import ai.backend.client.internal.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One compute session: a runner process in its own working directory, and the run it is executing.
+ * Execute calls are serialized per session; a new run waits for the previous run to finish.
+ *
+ * <p>{@link #destroy()} ends the runner and every process it started, and is idempotent.
+ */
+public final class LocalKernel {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a new run waits behind an unfinished one before the call fails (the agent RPC timeout). */
+    static final Duration RUN_QUEUE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String id;
+    private final String sessionId;
+    private final String accessKey;
+    private final Image image;
+    private final Path workDir;
+    private final Process process;
+    private final OutputStream control;
+    private final LinkedBlockingQueue<RunnerEvent> events = new LinkedBlockingQueue<>();
+    private final ReentrantLock executeLock = new ReentrantLock(true);
+    private final long createdAtNanos = System.nanoTime();
+    private volatile Run current;
+    private volatile boolean exited;
+    private volatile ProcessStats lastStats = new ProcessStats(0, 0, 0, 0, 0);
+
+    /** The state of one run. Guarded by {@code executeLock}. */
+    private static final class Run {
+        final String runId;
+        boolean finished;
+        boolean waitingInput;
+        int exitCode;
+
+        Run(String runId) {
+            this.runId = runId;
+        }
+    }
+
+    private LocalKernel(String id, String sessionId, String accessKey, Image image, Path workDir, Process process) {
+        this.id = id;
+        this.sessionId = sessionId;
+        this.accessKey = accessKey;
+        this.image = image;
+        this.workDir = workDir;
+        this.process = process;
+        this.control = process.getOutputStream();
+    }
+
+    /**
+     * Starts the runner and waits until it reports ready.
+     *
+     * @throws KernelFailure when the runner does not start within {@code startTimeout}
+     */
+    static LocalKernel start(String id, String sessionId, String accessKey, Image image, Path workDir,
+                             Path runnerDir, Path logFile, Map<String, String> environment, Duration startTimeout) {
+        ProcessBuilder pb = new ProcessBuilder(image.runtime().command(runnerDir))
+                .directory(workDir.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(environment);
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new KernelFailure("Cannot start the " + image.runtime().name() + " runtime: " + e.getMessage(), e);
+        }
+        LocalKernel kernel = new LocalKernel(id, sessionId, accessKey, image, workDir, process);
+        Thread reader = new Thread(kernel::readEvents, "runner-" + sessionId);
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            RunnerEvent first = kernel.events.poll(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (first == null || !first.kind().equals("ready")) {
+                kernel.destroy();
+                throw new KernelFailure("The " + image.runtime().name() + " runner did not start"
+                        + (first == null ? " within " + startTimeout.toSeconds() + " s" : " (" + first.kind() + ")")
+                        + "; see " + logFile, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kernel.destroy();
+            throw new KernelFailure("Interrupted while starting the session", e);
+        }
+        return kernel;
+    }
+
+    private void readEvents() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    events.add(RunnerEvent.fromJson(Json.parse(line)));
+                } catch (IOException badLine) {
+                    events.add(new RunnerEvent("stderr", "[runner] unreadable event: " + line + "\n", null, false, 0));
+                }
+            }
+        } catch (IOException ignored) {
+            // the runner is gone
+        }
+        int code;
+        try {
+            code = process.waitFor();
+        } catch (InterruptedException e) {
+            code = -1;
+        }
+        exited = true;
+        events.add(RunnerEvent.exited(code));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public String accessKey() {
+        return accessKey;
+    }
+
+    public Image image() {
+        return image;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Milliseconds since the session started. */
+    public double ageMillis() {
+        return (System.nanoTime() - createdAtNanos) / 1e6;
+    }
+
+    public boolean isAlive() {
+        return !exited && process.isAlive();
+    }
+
+    /** A new run ID: 32 hex characters, as the agent's runner assigns. */
+    static String newRunId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Starts a query run and collects its output for up to {@code flushWindow}.
+     *
+     * @param runId the caller's run ID, or null to have one assigned
+     * @throws KernelFailure when an unfinished run does not end within 30 s, or the runner is gone
+     */
+    public ExecutionOutcome query(String runId, String code, Duration flushWindow) {
+        lock();
+        try {
+            Run previous = current;
+            if (previous != null && !previous.finished) {
+                drainUntilFinished(previous, RUN_QUEUE_TIMEOUT);
+            }
+            Run run = new Run(runId == null ? newRunId() : runId);
+            current = run;
+            send(Map.of("op", "query", "code", code));
+            return collect(run, flushWindow);
+        } finally {
+            executeLock.unlock();
+        }
+    }
+
+    /**
+     * Collects more output of run {@code runId}; a finished run answers {@code finished} again with no output.
+     *
+     * @throws UnknownRunException when {@code runId} is not this session's latest run
+     */
+    public ExecutionOutcome continueRun(String runId, Duration flushWindow) {
+        lock();
+        try {
+            Run run = requireRun(runId);
+            if (run.finished) {
+                return new ExecutionOutcome(run.runId, "finished", run.exitCode, false, List.of());
+            }
+            return collect(run, flushWindow);
+        } finally {
+            executeLock.unlock();
+        }
+    }
+
+    /**
+     * Answers the input prompt of run {@code runId} with one line, then collects output.
+     *
+     * @throws UnknownRunException when {@code runId} is not the latest run or it is not waiting for input
+     */
+    public ExecutionOutcome input(String runId, String line, Duration flushWindow) {
+        lock();
+        try {
+            Run run = requireRun(runId);
+            if (!run.waitingInput) {
+                throw new UnknownRunException("The run " + runId + " is not waiting for input.");
+            }
+            run.waitingInput = false;
+            send(Map.of("op", "input", "data", line));
+            return collect(run, flushWindow);
+        } finally {
+            executeLock.unlock();
+        }
+    }
+
+    private void lock() {
+        try {
+            if (!executeLock.tryLock(RUN_QUEUE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw KernelFailure.timeout();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelFailure("Interrupted", e);
+        }
+    }
+
+    private Run requireRun(String runId) {
+        Run run = current;
+        if (run == null || !run.runId.equals(runId)) {
+            throw new UnknownRunException("There is no run with the ID " + runId + " in this session.");
+        }
+        return run;
+    }
+
+    private void send(Map<String, String> command) {
+        if (!isAlive()) {
+            throw new KernelFailure("The session's runner process has exited.", null);
+        }
+        try {
+            synchronized (control) {
+                control.write(Json.pythonDumpsBytes(command));
+                control.write('\n');
+                control.flush();
+            }
+        } catch (IOException e) {
+            throw new KernelFailure("Cannot send to the session's runner: " + e.getMessage(), e);
+        }
+    }
+
+    private void drainUntilFinished(Run run, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!run.finished) {
+            long left = deadline - System.nanoTime();
+            RunnerEvent e;
+            try {
+                e = left <= 0 ? null : events.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new KernelFailure("Interrupted", ie);
+            }
+            if (e == null) {
+                throw KernelFailure.timeout();
+            }
+            apply(run, e, new ExecutionOutcome.ConsoleBuilder());
+        }
+    }
+
+    /** Applies one event to the run; returns true when the collection window must end. */
+    private boolean apply(Run run, RunnerEvent e, ExecutionOutcome.ConsoleBuilder console) {
+        switch (e.kind()) {
+            case "stdout":
+            case "stderr":
+                console.text(e.kind(), e.text());
+                return false;
+            case "media":
+                console.media(e.mime() == null ? "text/plain" : e.mime(), e.text());
+                return false;
+            case "html":
+            case "log":
+                console.other(e.kind(), e.text());
+                return false;
+            case "waiting-input":
+                run.waitingInput = true;
+                return true;
+            case "finished":
+                run.finished = true;
+                run.exitCode = e.exitCode();
+                return true;
+            case "exited":
+                events.add(e); // keep the end visible to later calls
+                run.finished = true;
+                run.exitCode = e.exitCode() == 0 ? 130 : e.exitCode();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private ExecutionOutcome collect(Run run, Duration flushWindow) {
+        ExecutionOutcome.ConsoleBuilder console = new ExecutionOutcome.ConsoleBuilder();
+        long deadline = System.nanoTime() + flushWindow.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            RunnerEvent e;
+            try {
+                e = left <= 0 ? events.poll() : events.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new KernelFailure("Interrupted", ie);
+            }
+            if (e == null) {
+                return new ExecutionOutcome(run.runId, "continued", null, false, console.build());
+            }
+            if (e.kind().equals("exited") && run.finished) {
+                events.add(e);
+                return new ExecutionOutcome(run.runId, "finished", run.exitCode, false, console.build());
+            }
+            if (apply(run, e, console)) {
+                if (run.finished) {
+                    if (e.kind().equals("exited")) {
+                        console.text("stderr", "The session's runner process has exited (status " + e.exitCode() + ").\n");
+                    }
+                    return new ExecutionOutcome(run.runId, "finished", run.exitCode, false, console.build());
+                }
+                return new ExecutionOutcome(run.runId, "waiting-input", null, e.password(), console.build());
+            }
+        }
+    }
+
+    /** The latest resource figures of the session's process tree. */
+    public ProcessStats stats() {
+        if (process.isAlive()) {
+            lastStats = ProcessStats.of(process.toHandle());
+        }
+        return lastStats;
+    }
+
+    /**
+     * Ends the runner and all processes it started: asks it to exit, then kills the process group and
+     * every descendant. Returns the figures read just before. Idempotent.
+     */
+    public ProcessStats destroy() {
+        ProcessStats stats = stats();
+        if (process.isAlive()) {
+            List<ProcessHandle> descendants = process.descendants().toList();
+            try {
+                synchronized (control) {
+                    control.write("{\"op\": \"exit\"}\n".getBytes(StandardCharsets.US_ASCII));
+                    control.close();
+                }
+            } catch (IOException ignored) {
+                // already closed
+            }
+            try {
+                process.waitFor(500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            killGroup(process.pid());
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return stats;
+    }
+
+    /** Kills the process group the runner leads (it calls setsid), catching children that left the tree. */
+    private static void killGroup(long pgid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + pgid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(2, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no kill command: the descendants are still destroyed one by one
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

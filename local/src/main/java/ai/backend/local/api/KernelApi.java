@@ -1,0 +1,246 @@
+package ai.backend.local.api;
+
+import ai.backend.client.internal.Json;
+import ai.backend.local.agent.Agent;
+import ai.backend.local.agent.ExecutionOutcome;
+import ai.backend.local.agent.Image;
+import ai.backend.local.agent.ImageMismatchException;
+import ai.backend.local.agent.ImageRegistry;
+import ai.backend.local.agent.KernelFailure;
+import ai.backend.local.agent.LocalKernel;
+import ai.backend.local.agent.ProcessStats;
+import ai.backend.local.agent.UnknownRunException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The kernel (compute session) endpoints of protocol §3.2. */
+public final class KernelApi {
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]");
+    private static final Set<String> KNOWN_SLOTS = Set.of("cpu", "mem");
+    private static final Set<String> MODES = Set.of("query", "batch", "complete", "continue", "input");
+
+    private final Agent agent;
+    private final ImageRegistry images;
+    private final Duration flushWindow;
+
+    public KernelApi(Agent agent, ImageRegistry images, Duration flushWindow) {
+        this.agent = agent;
+        this.images = images;
+        this.flushWindow = flushWindow;
+    }
+
+    /** {@code POST /kernel/create} and {@code POST /kernel}: get-or-create (§3.2.1). */
+    public void create(ApiContext api) {
+        JsonNode body = api.jsonBody("Malformed request body: a JSON object is required");
+        if (!body.isObject()) {
+            throw Problem.invalidApiParams("Malformed request body: a JSON object is required");
+        }
+        String image = text(body, "image");
+        if (image == null || image.isEmpty()) {
+            image = text(body, "lang");
+        }
+        if (image == null || image.isEmpty()) {
+            throw Problem.invalidApiParams("lang or image is missing or empty!");
+        }
+        String token = text(body, "clientSessionToken");
+        if (token == null || token.isEmpty()) {
+            throw Problem.invalidApiParams("clientSessionToken is missing or empty!");
+        }
+        if (token.length() < 4 || token.length() > 64) {
+            throw Problem.invalidApiParams("clientSessionToken is too short or long (4 to 64 bytes required)!");
+        }
+        if (!TOKEN.matcher(token).matches()) {
+            throw Problem.invalidApiParams("clientSessionToken contains invalid characters.");
+        }
+        JsonNode tagNode = body.get("tag");
+        String tag = tagNode == null || tagNode.isNull() ? null : tagNode.asText();
+        if (tag != null && tag.length() > 64) {
+            throw Problem.invalidApiParams("tag is too long (64 characters at most)!");
+        }
+        JsonNode config = body.get("config");
+        if (config != null && !config.isNull() && !config.isObject()) {
+            throw Problem.invalidApiParams("config must be an object!");
+        }
+        config = config == null || config.isNull() ? Json.MAPPER.createObjectNode() : config;
+        if (config.hasNonNull("instanceGPUs")) {
+            throw Problem.invalidApiParams("Client upgrade required to use GPUs (v19.03+).");
+        }
+        if (config.hasNonNull("instanceTPUs")) {
+            throw Problem.invalidApiParams("Client upgrade required to use TPUs (v19.03+).");
+        }
+        Map<String, String> environ = environ(config.get("environ"));
+        validateResources(config.get("resources"));
+        String owner = ownerAccessKey(api);
+        JsonNode mounts = config.get("mounts");
+        if (mounts != null && !mounts.isNull()) {
+            if (!mounts.isArray()) {
+                throw Problem.invalidApiParams("mounts must be a list of virtual folder names!");
+            }
+            if (mounts.size() > 0) {
+                // virtual folders are not served by this server yet: none is accessible
+                throw Problem.vfolderNotFound(null);
+            }
+        }
+        String reference = image;
+        Image resolved = images.resolve(reference)
+                .orElseThrow(() -> Problem.invalidApiParams("Unknown image reference: " + reference));
+        Agent.Creation creation;
+        try {
+            creation = agent.getOrCreate(owner, token, resolved, tag, environ);
+        } catch (ImageMismatchException e) {
+            throw Problem.kernelAlreadyExists();
+        } catch (KernelFailure e) {
+            throw agentFailure("kernel-creation-failed", "Kernel creation has failed.", e);
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("kernelId", creation.kernel().sessionId());
+        out.putArray("servicePorts");
+        out.put("created", creation.created());
+        api.json(201, out);
+    }
+
+    /** {@code POST /kernel/{sess}}: execute (§3.2.5, §4). */
+    public void execute(ApiContext api) {
+        LocalKernel kernel = lookup(api);
+        JsonNode body = api.jsonBody(null);
+        if (!body.isObject()) {
+            throw Problem.invalidApiParams(null);
+        }
+        String mode = text(body, "mode");
+        if (mode == null || mode.isEmpty()) {
+            throw Problem.invalidApiParams("mode is missing or empty!");
+        }
+        if (!MODES.contains(mode)) {
+            throw Problem.invalidApiParams("mode has an invalid value.");
+        }
+        if (!body.has("runId")) {
+            throw Problem.invalidApiParams("runId is missing!");
+        }
+        String runId = text(body, "runId");
+        String code = text(body, "code");
+        code = code == null ? "" : code;
+        if ((mode.equals("continue") || mode.equals("input")) && runId == null) {
+            throw Problem.invalidApiParams("continuation requires explicit run ID");
+        }
+        ExecutionOutcome outcome;
+        try {
+            switch (mode) {
+                case "query":
+                    outcome = kernel.query(runId, code, flushWindow);
+                    break;
+                case "continue":
+                    outcome = kernel.continueRun(runId, flushWindow);
+                    break;
+                case "input":
+                    outcome = kernel.input(runId, code, flushWindow);
+                    break;
+                default:
+                    throw Problem.invalidApiParams("The " + mode + " mode is not supported by this server yet.");
+            }
+        } catch (UnknownRunException e) {
+            throw Problem.invalidApiParams(e.getMessage());
+        } catch (KernelFailure e) {
+            throw agentFailure("kernel-execution-failed", "Executing user code in the kernel has failed.", e);
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.set("result", outcome.toJson(true));
+        api.json(200, out);
+    }
+
+    /** {@code DELETE /kernel/{sess}}: destroy, with the session's final statistics (§3.2.3). */
+    public void destroy(ApiContext api) {
+        LocalKernel kernel = lookup(api);
+        ProcessStats s = agent.destroy(kernel, "user-requested");
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("precpu_used", 0);
+        stats.put("cpu_used", s.cpuUsedMs());
+        stats.put("precpu_system_used", 0);
+        stats.put("cpu_system_used", 0);
+        stats.put("mem_max_bytes", s.memMaxBytes());
+        stats.put("mem_cur_bytes", s.memCurBytes());
+        stats.put("net_rx_bytes", 0);
+        stats.put("net_tx_bytes", 0);
+        stats.put("io_read_bytes", s.ioReadBytes());
+        stats.put("io_write_bytes", s.ioWriteBytes());
+        stats.put("io_max_scratch_size", 0);
+        stats.put("io_cur_scratch_size", 0);
+        api.json(200, Map.of("stats", stats));
+    }
+
+    /** The session named in the path, owned by the requester or by {@code owner_access_key} (admins). */
+    private LocalKernel lookup(ApiContext api) {
+        String owner = ownerAccessKey(api);
+        return agent.find(owner, api.pathParam("sess")).orElseThrow(Problem::kernelNotFound);
+    }
+
+    /** The owner to act for: the requester, or {@code owner_access_key} when an admin passes it (§1.5). */
+    static String ownerAccessKey(ApiContext api) {
+        String requested = api.queryParam("owner_access_key");
+        String own = api.keypair().accessKey();
+        if (requested == null || requested.isEmpty() || requested.equals(own)) {
+            return own;
+        }
+        if (!api.isAdmin()) {
+            throw Problem.forbidden("Only admins can access or control sessions owned by others.");
+        }
+        return requested;
+    }
+
+    private static Map<String, String> environ(JsonNode node) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return env;
+        }
+        if (!node.isObject()) {
+            throw Problem.invalidApiParams("environ must be an object of strings!");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().isEmpty() || e.getKey().contains("=") || e.getKey().indexOf('\0') >= 0
+                    || !e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw Problem.invalidApiParams("environ must be an object of strings!");
+            }
+            env.put(e.getKey(), e.getValue().asText());
+        }
+        return env;
+    }
+
+    private static void validateResources(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw Problem.invalidApiParams("resources must be an object!");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String slot = it.next();
+            if (!KNOWN_SLOTS.contains(slot)) {
+                throw Problem.invalidApiParams("Unknown requested resource slot: " + slot);
+            }
+        }
+    }
+
+    private static Problem agentFailure(String type, String title, KernelFailure e) {
+        ObjectNode details = Json.MAPPER.createObjectNode();
+        if (e.isTimeout()) {
+            details.put("type", Problem.PREFIX + "agent-timeout");
+            details.putNull("title");
+        } else {
+            details.put("type", Problem.PREFIX + "agent-failure");
+            details.put("title", "Agent-side exception occurred.");
+            details.put("exception", e.getMessage());
+        }
+        return Problem.agentFailure(type, title, details);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

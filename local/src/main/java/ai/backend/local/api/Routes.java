@@ -1,0 +1,170 @@
+package ai.backend.local.api;
+
+import ai.backend.client.internal.Json;
+import ai.backend.local.store.Keypair;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Installs the manager's routes on a Javalin configuration, with the 19.03 middleware order (protocol
+ * §1.4): version check, authentication, rate limit, handler; errors rendered as problem+json (§6).
+ */
+public final class Routes {
+    private static final System.Logger LOG = System.getLogger(Routes.class.getName());
+    /** The API versions the 19.03 manager accepts in {@code X-BackendAI-Version}. */
+    public static final Set<String> SUPPORTED_VERSIONS = Set.of("v1.20160915", "v2.20170315", "v3.20170615",
+            "v4.20181215", "v4.20190115", "v4.20190315");
+    public static final String API_VERSION = "v4.20190315";
+    public static final String MANAGER_VERSION = "19.03.5";
+
+    private final Authenticator authenticator;
+    private final RateLimiter rateLimiter = new RateLimiter();
+
+    private Routes(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    /** Configures {@code config} with every route of this server. */
+    public static void install(JavalinConfig config, Authenticator authenticator, KernelApi kernels) {
+        Routes r = new Routes(authenticator);
+        config.router.ignoreTrailingSlashes = false;
+        config.router.treatMultipleSlashesAsSingleSlash = false;
+        config.http.prefer405over404 = true;
+        config.http.maxRequestSize = 1024 * 1024;
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
+
+        config.routes.before(ctx -> {
+            ctx.header("Server", "BackendAI");
+            checkVersion(ctx);
+        });
+        config.routes.get("/", r.anonymous(api -> api.json(200,
+                orderedMap("version", API_VERSION, "manager", MANAGER_VERSION))));
+        for (String path : List.of("/auth", "/auth/test")) {
+            config.routes.addHttpHandler(HandlerType.GET, path, r.user(Routes::authTest));
+            config.routes.addHttpHandler(HandlerType.POST, path, r.user(Routes::authTest));
+        }
+        config.routes.post("/kernel/create", r.user(kernels::create));
+        config.routes.post("/kernel", r.user(kernels::create));
+        config.routes.post("/kernel/{sess}", r.user(kernels::execute));
+        config.routes.delete("/kernel/{sess}", r.user(kernels::destroy));
+
+        config.routes.exception(Problem.class, (e, ctx) -> render(ctx, e));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 404) {
+                render(ctx, Problem.notFound());
+            } else if (e.getStatus() == 405) {
+                render(ctx, Problem.methodNotAllowed());
+            } else {
+                render(ctx, Problem.badRequest(null));
+            }
+        });
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.log(System.Logger.Level.ERROR, "unhandled error on " + ctx.method() + " " + ctx.path(), e);
+            render(ctx, Problem.internal(null));
+        });
+    }
+
+    private static void checkVersion(Context ctx) {
+        String version = ctx.header("X-BackendAI-Version");
+        if (version == null) {
+            version = ctx.header("X-Sorna-Version");
+        }
+        if (version != null && !SUPPORTED_VERSIONS.contains(version)) {
+            throw Problem.badRequest("Unsupported API major version.");
+        }
+    }
+
+    private io.javalin.http.Handler anonymous(ApiHandler handler) {
+        return ctx -> {
+            handler.handle(new ApiContext(ctx, null));
+            ctx.header("X-RateLimit-Limit", "1000");
+            ctx.header("X-RateLimit-Remaining", "1000");
+            ctx.header("X-RateLimit-Window", Integer.toString(RateLimiter.WINDOW_SECONDS));
+        };
+    }
+
+    private io.javalin.http.Handler user(ApiHandler handler) {
+        return ctx -> {
+            Keypair keypair = authenticator.authenticate(signedRequest(ctx));
+            int remaining = rateLimiter.hit(keypair.accessKey(), keypair.rateLimit());
+            handler.handle(new ApiContext(ctx, keypair));
+            ctx.header("X-RateLimit-Limit", Integer.toString(keypair.rateLimit()));
+            ctx.header("X-RateLimit-Remaining", Integer.toString(remaining));
+            ctx.header("X-RateLimit-Window", Integer.toString(RateLimiter.WINDOW_SECONDS));
+        };
+    }
+
+    /** The parts of a Javalin request the signature covers, taken raw (undecoded path, Host as sent). */
+    static Authenticator.SignedRequest signedRequest(Context ctx) {
+        String query = ctx.req().getQueryString();
+        String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : List.of("Date", "X-BackendAI-Date", "X-Sorna-Date", "Authorization",
+                "X-BackendAI-Version", "X-Sorna-Version")) {
+            String v = ctx.header(name);
+            if (v != null) {
+                headers.put(name, v);
+            }
+        }
+        String contentType = ctx.header("Content-Type");
+        if (contentType != null) {
+            int semi = contentType.indexOf(';');
+            contentType = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+        }
+        String version = headers.getOrDefault("X-BackendAI-Version", headers.get("X-Sorna-Version"));
+        byte[] body = version != null && version.compareTo("v4.20181215") < 0 ? ctx.bodyAsBytes() : null;
+        return new Authenticator.SignedRequest(ctx.method().name().toUpperCase(Locale.ROOT), target,
+                ctx.header("Host"), contentType, headers, body);
+    }
+
+    private static void authTest(ApiContext api) {
+        JsonNode body;
+        try {
+            body = Json.parse(api.ctx().bodyAsBytes());
+        } catch (java.io.IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            throw Problem.invalidAuthParams("Malformed body");
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("authorized", "yes");
+        if (body.has("echo")) {
+            out.set("echo", body.get("echo"));
+        }
+        api.json(200, out);
+    }
+
+    /** Writes a problem as the 19.03 manager does. */
+    static void render(Context ctx, Problem p) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("type", p.type());
+        body.put("title", p.agentDetails() != null ? p.baseTitle() : p.fullTitle());
+        if (p.data() != null) {
+            body.set("data", p.data());
+        }
+        if (p.agentDetails() != null) {
+            body.set("agent-details", p.agentDetails());
+        }
+        ctx.status(p.status()).contentType("application/problem+json; charset=utf-8").result(Json.pythonDumpsBytes(body));
+    }
+
+    private static Map<String, Object> orderedMap(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,227 @@
+package ai.backend.local.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The local server's state in one SQLite file: keypairs, resource policies and sessions. The schema grows
+ * by appending to {@link #MIGRATIONS}; each entry runs once, in order. All methods are synchronized on
+ * the single connection. {@link #close()} closes it.
+ */
+public final class Database implements AutoCloseable {
+    private static final String[] MIGRATIONS = {
+        "CREATE TABLE keypair_resource_policies ("
+            + " name TEXT PRIMARY KEY, created_at TEXT NOT NULL, default_for_unspecified TEXT NOT NULL,"
+            + " total_resource_slots TEXT NOT NULL, max_concurrent_sessions INTEGER NOT NULL,"
+            + " max_containers_per_session INTEGER NOT NULL, max_vfolder_count INTEGER NOT NULL,"
+            + " max_vfolder_size INTEGER NOT NULL, allowed_vfolder_hosts TEXT NOT NULL);"
+            + "INSERT INTO keypair_resource_policies VALUES ('default', datetime('now'), 'UNLIMITED', '{}', 30, 1, 10, 0, '[\"local\"]');"
+            + "CREATE TABLE keypairs ("
+            + " access_key TEXT PRIMARY KEY, secret_key TEXT NOT NULL, user_id TEXT NOT NULL,"
+            + " is_active INTEGER NOT NULL, is_admin INTEGER NOT NULL, resource_policy TEXT NOT NULL,"
+            + " rate_limit INTEGER NOT NULL, num_queries INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
+            + " last_used TEXT);"
+            + "CREATE TABLE kernels ("
+            + " id TEXT PRIMARY KEY, sess_id TEXT NOT NULL, access_key TEXT NOT NULL, image TEXT NOT NULL,"
+            + " tag TEXT, status TEXT NOT NULL, status_info TEXT, created_at TEXT NOT NULL, terminated_at TEXT,"
+            + " environ TEXT, occupied_slots TEXT, num_queries INTEGER NOT NULL DEFAULT 0,"
+            + " cpu_used INTEGER NOT NULL DEFAULT 0, mem_max_bytes INTEGER NOT NULL DEFAULT 0,"
+            + " io_read_bytes INTEGER NOT NULL DEFAULT 0, io_write_bytes INTEGER NOT NULL DEFAULT 0);"
+            + "CREATE INDEX kernels_by_owner ON kernels (access_key, sess_id, status);",
+    };
+
+    private final Connection conn;
+
+    private Database(Connection conn) {
+        this.conn = conn;
+    }
+
+    /** Opens (creating if needed) the database file and applies pending migrations. */
+    public static Database open(Path file) throws SQLException {
+        Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement st = conn.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("PRAGMA busy_timeout=5000");
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        }
+        Database db = new Database(conn);
+        db.migrate();
+        return db;
+    }
+
+    private synchronized void migrate() throws SQLException {
+        int current;
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT max(version) FROM schema_version")) {
+            current = rs.next() ? rs.getInt(1) : 0;
+        }
+        for (int v = current; v < MIGRATIONS.length; v++) {
+            conn.setAutoCommit(false);
+            try (Statement st = conn.createStatement()) {
+                for (String sql : MIGRATIONS[v].split(";")) {
+                    if (!sql.isBlank()) {
+                        st.execute(sql);
+                    }
+                }
+                st.execute("INSERT INTO schema_version VALUES (" + (v + 1) + ")");
+                conn.commit();
+            } catch (SQLException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        }
+    }
+
+    static String now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).toString();
+    }
+
+    // ---- keypairs
+
+    public synchronized void insertKeypair(Keypair k) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO keypairs (access_key, secret_key, user_id,"
+                + " is_active, is_admin, resource_policy, rate_limit, created_at) VALUES (?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, k.accessKey());
+            ps.setString(2, k.secretKey());
+            ps.setString(3, k.userId());
+            ps.setInt(4, k.active() ? 1 : 0);
+            ps.setInt(5, k.admin() ? 1 : 0);
+            ps.setString(6, k.resourcePolicy());
+            ps.setInt(7, k.rateLimit());
+            ps.setString(8, now());
+            ps.executeUpdate();
+        }
+    }
+
+    public synchronized Optional<Keypair> findKeypair(String accessKey) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT access_key, secret_key, user_id, is_active, is_admin,"
+                + " resource_policy, rate_limit FROM keypairs WHERE access_key = ?")) {
+            ps.setString(1, accessKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(keypair(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public synchronized List<Keypair> keypairs() throws SQLException {
+        List<Keypair> list = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT access_key, secret_key, user_id, is_active, is_admin,"
+                + " resource_policy, rate_limit FROM keypairs ORDER BY created_at");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                list.add(keypair(rs));
+            }
+        }
+        return list;
+    }
+
+    public synchronized void setKeypairActive(String accessKey, boolean active) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE keypairs SET is_active = ? WHERE access_key = ?")) {
+            ps.setInt(1, active ? 1 : 0);
+            ps.setString(2, accessKey);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Counts one authenticated query: {@code num_queries} + 1 and {@code last_used}. */
+    public synchronized void touchKeypair(String accessKey) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "UPDATE keypairs SET num_queries = num_queries + 1, last_used = ? WHERE access_key = ?")) {
+            ps.setString(1, now());
+            ps.setString(2, accessKey);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Keypair keypair(ResultSet rs) throws SQLException {
+        return new Keypair(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0, rs.getInt(5) != 0,
+                rs.getString(6), rs.getInt(7));
+    }
+
+    // ---- kernels
+
+    /** A kernel row as stored. */
+    public record KernelRow(String id, String sessId, String accessKey, String image, String tag, String status,
+                            String createdAt, String terminatedAt) {
+    }
+
+    public synchronized void insertKernel(KernelRow k, String environJson) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO kernels (id, sess_id, access_key, image, tag,"
+                + " status, created_at, environ) VALUES (?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, k.id());
+            ps.setString(2, k.sessId());
+            ps.setString(3, k.accessKey());
+            ps.setString(4, k.image());
+            ps.setString(5, k.tag());
+            ps.setString(6, k.status());
+            ps.setString(7, k.createdAt());
+            ps.setString(8, environJson);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Marks a kernel terminated and records its final statistics. */
+    public synchronized void terminateKernel(String id, String statusInfo, long cpuUsedMs, long memMaxBytes,
+                                             long ioRead, long ioWrite) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE kernels SET status = 'TERMINATED', status_info = ?,"
+                + " terminated_at = ?, cpu_used = ?, mem_max_bytes = ?, io_read_bytes = ?, io_write_bytes = ?"
+                + " WHERE id = ?")) {
+            ps.setString(1, statusInfo);
+            ps.setString(2, now());
+            ps.setLong(3, cpuUsedMs);
+            ps.setLong(4, memMaxBytes);
+            ps.setLong(5, ioRead);
+            ps.setLong(6, ioWrite);
+            ps.setString(7, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Marks every kernel that was running when the server last stopped as terminated. */
+    public synchronized int terminateStaleKernels() throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE kernels SET status = 'TERMINATED',"
+                + " status_info = 'server-restarted', terminated_at = ? WHERE status <> 'TERMINATED'")) {
+            ps.setString(1, now());
+            return ps.executeUpdate();
+        }
+    }
+
+    public synchronized List<KernelRow> kernels(String status) throws SQLException {
+        List<KernelRow> list = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT id, sess_id, access_key, image, tag, status,"
+                + " created_at, terminated_at FROM kernels WHERE ? IS NULL OR status = ? ORDER BY created_at")) {
+            ps.setString(1, status);
+            ps.setString(2, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new KernelRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                }
+            }
+        }
+        return list;
+    }
+
+    public synchronized void incrementKernelQueries(String id) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE kernels SET num_queries = num_queries + 1 WHERE id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        conn.close();
+    }
+}
