@@ -35,13 +35,14 @@ public record LocalServerConfig(String host, int port, Path dataDir, Duration fl
         return new LocalServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_FLUSH_WINDOW, Duration.ofSeconds(30), null);
     }
 
-    /** The default data directory: {@code $BACKEND_LOCAL_DATA_DIR}, else {@code ~/.backend.ai/local}. */
+    /** The default data directory: {@code $BACKEND_LOCAL_DATA_DIR}, else {@code $HOME/.backend.ai/local}. */
     public static Path defaultDataDir() {
         String override = System.getenv("BACKEND_LOCAL_DATA_DIR");
         if (override != null && !override.isBlank()) {
             return Path.of(override);
         }
-        return Path.of(System.getProperty("user.home"), ".backend.ai", "local");
+        String home = System.getenv("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, ".backend.ai", "local");
     }
 
     public LocalServerConfig withPort(int newPort) {

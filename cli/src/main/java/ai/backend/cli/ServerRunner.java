@@ -1,0 +1,41 @@
+package ai.backend.cli;
+
+import ai.backend.local.LocalServer;
+import ai.backend.local.LocalServerConfig;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs a local server in this process until SIGTERM or Ctrl-C, then stops it cleanly. */
+final class ServerRunner {
+    private ServerRunner() {
+    }
+
+    static int runForeground(LocalServerConfig config) {
+        Pretty pretty = Pretty.stderr(false);
+        LocalServer server;
+        try {
+            server = LocalServer.start(config);
+        } catch (RuntimeException e) {
+            pretty.fail("Cannot start the local server: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "local-server-shutdown"));
+        System.out.println("Backend.AI local server " + ai.backend.client.Version.CLIENT_VERSION + " listening on "
+                + server.endpoint());
+        System.out.println("Data directory: " + server.dataDir());
+        System.out.println("Keypairs: " + server.credentialsFile() + (server.isFirstStart() ? " (created now)" : "")
+                + " — admin " + server.adminKeypair().accessKey() + ", user " + server.userKeypair().accessKey());
+        System.out.println("Use it from a shell: eval \"$(backend.ai server env" + (config.dataDir().equals(
+                LocalServerConfig.defaultDataDir()) ? "" : " --data-dir " + config.dataDir()) + ")\"");
+        System.out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,115 @@
+package ai.backend.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.backend.local.ServerFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the built {@code bin/backend.ai} as a user would, with a temporary HOME and nothing configured, so
+ * that it starts and uses the local server; the server is stopped afterwards and nothing may be left.
+ */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class BinLauncherIT {
+    private static Path home;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void freshHome() throws Exception {
+        home = Files.createTempDirectory("backendai-home-");
+        env = CliProcess.cleanEnv(home);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        Path dataDir = home.resolve(".backend.ai/local");
+        Optional<ServerFiles.State> state = ServerFiles.readState(dataDir);
+        CliProcess.Result stop = CliProcess.run(env, 60, "server", "stop");
+        assertThat(stop.exitCode()).isZero();
+        if (state.isPresent()) {
+            Optional<ProcessHandle> server = ProcessHandle.of(state.get().pid());
+            assertThat(server.map(ProcessHandle::isAlive).orElse(false)).as("server process still alive").isFalse();
+        }
+        assertThat(runnerProcessesUnder(dataDir)).as("session processes left behind").isEmpty();
+        CliProcess.deleteTree(home);
+    }
+
+    static List<ProcessHandle> runnerProcessesUnder(Path dataDir) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(dataDir.toString())).orElse(false))
+                .toList();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void runPrintsHelloWorldAgainstTheLocalServer() throws Exception {
+        CliProcess.Result r = CliProcess.run(env, 180, "run", "--rm", "-c", "print(\"hello world\")", "python");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello world\n");
+        assertThat(r.stderr()).contains("Started the local Backend.AI server at http://127.0.0.1:");
+        assertThat(r.stderr()).contains("[0] Execution finished. (exit code = 0)").contains("Cleaned up the session.");
+
+        // a second call reuses the running server and says nothing about starting it
+        CliProcess.Result again = CliProcess.run(env, 60, "run", "-q", "--rm", "-c", "print(6 * 7)", "python");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout()).isEqualTo("42\n");
+        assertThat(again.stderr()).isEmpty();
+    }
+
+    @Test
+    void sessionsLiveOnBetweenCalls() throws Exception {
+        CliProcess.Result start = CliProcess.run(env, 120, "start", "-t", "shared01", "python");
+        assertThat(start.exitCode()).as(start.stderr()).isZero();
+        assertThat(start.stderr()).contains("Session ID shared01 is created and ready.");
+        assertThat(CliProcess.run(env, 60, "run", "-q", "-t", "shared01", "-c", "counter = 41", "python").exitCode()).isZero();
+        CliProcess.Result read = CliProcess.run(env, 60, "run", "-t", "shared01", "-c", "print(counter + 1)", "python");
+        assertThat(read.stdout()).isEqualTo("42\n");
+        assertThat(read.stderr()).contains("Reusing session shared01...");
+        CliProcess.Result rm = CliProcess.run(env, 60, "rm", "shared01");
+        assertThat(rm.exitCode()).as(rm.stderr()).isZero();
+        CliProcess.Result gone = CliProcess.run(env, 60, "rm", "shared01");
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.stderr()).contains("404").contains("No such kernel.");
+    }
+
+    @Test
+    void remoteFailuresGiveANonZeroExitCode() throws Exception {
+        CliProcess.Result r = CliProcess.run(env, 60, "run", "-q", "--rm", "-c", "import sys; sys.exit(3)", "python");
+        assertThat(r.exitCode()).isEqualTo(3);
+        CliProcess.Result bad = CliProcess.run(env, 60, "run", "--rm", "-c", "1", "nosuchimage");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.stderr()).contains("BackendAPIError: 400 Bad Request")
+                .contains("Unknown image reference: nosuchimage").doesNotContain("at ai.backend");
+    }
+
+    @Test
+    void envPrintsExportLinesThatWork() throws Exception {
+        CliProcess.Result r = CliProcess.run(env, 120, "server", "env");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("export BACKEND_ENDPOINT=http://127.0.0.1:");
+        assertThat(lines.get(1)).matches("export BACKEND_ACCESS_KEY=AKIA[A-Z2-7]{16}");
+        assertThat(lines.get(2)).matches("export BACKEND_SECRET_KEY=[A-Za-z0-9_-]{40}");
+        Map<String, String> configured = new java.util.LinkedHashMap<>(CliProcess.cleanEnv(Files.createTempDirectory("other-home-")));
+        for (String line : lines) {
+            String kv = line.substring("export ".length());
+            configured.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        // with the exported variables, another HOME reaches the same server as a configured cluster
+        CliProcess.Result run = CliProcess.run(configured, 60, "run", "-q", "--rm", "-c", "print('via env')", "python");
+        assertThat(run.stdout()).isEqualTo("via env\n");
+        CliProcess.Result config = CliProcess.run(configured, 30, "config");
+        String secret = configured.get("BACKEND_SECRET_KEY");
+        assertThat(config.stdout()).contains("API endpoint: " + configured.get("BACKEND_ENDPOINT") + "\n")
+                .contains("Secret key: \"" + secret.substring(0, 6) + "*".repeat(24) + secret.substring(30) + "\"")
+                .doesNotContain(secret);
+    }
+}
