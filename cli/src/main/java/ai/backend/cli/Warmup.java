@@ -33,6 +33,16 @@ public final class Warmup {
                 + "\"options\": null, \"files\": [], \"console\": [[\"stdout\", \"1\\n\"]]}"));
         Pretty.stderr(true).info("warm");
         Connection.usesLocalServer(System::getenv);
-        devNull.flush();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(devNull);
+        System.setErr(devNull);
+        try {
+            Main.run("config");
+            Main.run("run", "--help");
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
     }
 }
