@@ -48,7 +48,7 @@ final class RunAction {
                 ErrorPrinter.print(pretty, e, cmd.root.global.debug, "[0] ");
                 return 1;
             }
-            pretty.done(kernel.created() ? "[0] Session " + kernel.id() + " is ready."
+            pretty.done(kernel.ref().created() ? "[0] Session " + kernel.id() + " is ready."
                     : "[0] Reusing session " + kernel.id() + "...");
             int exitCode;
             boolean failed = false;

@@ -31,11 +31,11 @@ final class StartCommand implements Callable<Integer> {
         var request = session.toRequest(image, token, spec.commandLine());
         try (Session s = new Session(Connection.resolve(root.global, pretty, false))) {
             Kernel kernel = s.kernels().getOrCreate(request);
-            pretty.info(kernel.created() ? "Session ID " + token + " is created and ready."
+            pretty.info(kernel.ref().created() ? "Session ID " + token + " is created and ready."
                     : "Session ID " + token + " is already running and ready.");
-            if (!kernel.servicePorts().isEmpty()) {
+            if (!kernel.ref().servicePorts().isEmpty()) {
                 pretty.info("This session provides the following app services: " + String.join(", ",
-                        kernel.servicePorts().stream().map(p -> p.name()).toList()));
+                        kernel.ref().servicePorts().stream().map(p -> p.name()).toList()));
             }
             return 0;
         }

@@ -1,6 +1,5 @@
 package ai.backend.client;
 
-import ai.backend.client.internal.HttpEngine;
 import ai.backend.client.kernel.AsyncKernels;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,43 +11,29 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@link #close()} releases the session's threads; pending futures may then never complete, so wait
  * for them first. Closing does not destroy compute sessions on the server.
  */
-public final class AsyncSession implements AutoCloseable {
-    private final HttpEngine engine;
+public final class AsyncSession extends BaseSession {
     private final AsyncKernels kernels;
 
     public AsyncSession(APIConfig config) {
-        this.engine = new HttpEngine(config);
-        this.kernels = new AsyncKernels(engine);
+        super(config);
+        this.kernels = new AsyncKernels(engine());
     }
 
     public static AsyncSession fromEnvironment() {
         return new AsyncSession(APIConfig.fromEnvironment());
     }
 
-    public APIConfig config() {
-        return engine.config();
-    }
-
     /** Sends a low-level request. */
     public CompletableFuture<Response> fetch(Request request) {
-        return engine.sendAsync(request);
+        return engine().sendAsync(request);
     }
 
     /** {@code GET /}. */
     public CompletableFuture<ServerInfo> hello() {
-        return engine.sendAsync(Request.get("/").build()).thenApply(r -> ServerInfo.fromJson(r.json()));
+        return engine().sendAsync(Request.get("/").build()).thenApply(r -> ServerInfo.fromJson(r.json()));
     }
 
     public AsyncKernels kernels() {
         return kernels;
-    }
-
-    public HttpEngine engine() {
-        return engine;
-    }
-
-    @Override
-    public void close() {
-        engine.close();
     }
 }

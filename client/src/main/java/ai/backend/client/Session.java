@@ -1,6 +1,5 @@
 package ai.backend.client;
 
-import ai.backend.client.internal.HttpEngine;
 import ai.backend.client.kernel.Kernels;
 
 /**
@@ -18,13 +17,12 @@ import ai.backend.client.kernel.Kernels;
  * <p>{@link #close()} releases the session's threads; calls made after it fail with
  * {@link BackendClientError}. Closing does not destroy compute sessions on the server.
  */
-public final class Session implements AutoCloseable {
-    private final HttpEngine engine;
+public final class Session extends BaseSession {
     private final Kernels kernels;
 
     public Session(APIConfig config) {
-        this.engine = new HttpEngine(config);
-        this.kernels = new Kernels(engine);
+        super(config);
+        this.kernels = new Kernels(engine());
     }
 
     /** A session configured from the environment ({@link APIConfig#fromEnvironment()}). */
@@ -32,32 +30,18 @@ public final class Session implements AutoCloseable {
         return new Session(APIConfig.fromEnvironment());
     }
 
-    public APIConfig config() {
-        return engine.config();
-    }
-
     /** Sends a low-level request; non-2xx answers throw {@link BackendAPIError}. */
     public Response fetch(Request request) {
-        return engine.send(request);
+        return engine().send(request);
     }
 
     /** {@code GET /}: the server's API and manager versions. */
     public ServerInfo hello() {
-        return ServerInfo.fromJson(engine.send(Request.get("/").build()).json());
+        return ServerInfo.fromJson(engine().send(Request.get("/").build()).json());
     }
 
     /** The compute-session (kernel) functions. */
     public Kernels kernels() {
         return kernels;
-    }
-
-    /** The engine behind this session, for other SDK modules. Internal. */
-    public HttpEngine engine() {
-        return engine;
-    }
-
-    @Override
-    public void close() {
-        engine.close();
     }
 }

@@ -63,7 +63,7 @@ class KernelIntegrationTest {
     @Test
     void createExecuteDestroy() {
         Kernel k = create("ced-" + System.nanoTime());
-        assertThat(k.created()).isTrue();
+        assertThat(k.ref().created()).isTrue();
         ExecutionResult r = k.execute(ExecuteRequest.query("print('hello world')"));
         assertThat(r.status()).isEqualTo(ExecutionStatus.FINISHED);
         assertThat(r.exitCode()).isZero();
@@ -185,7 +185,7 @@ class KernelIntegrationTest {
         try {
             first.execute(ExecuteRequest.query("marker = 'same'"));
             Kernel second = create(token);
-            assertThat(second.created()).isFalse();
+            assertThat(second.ref().created()).isFalse();
             assertThat(second.id()).isEqualTo(token);
             assertThat(second.execute(ExecuteRequest.query("print(marker)")).stdout()).isEqualTo("same\n");
             assertThatThrownBy(() -> user.kernels().getOrCreate(
@@ -313,6 +313,12 @@ class KernelIntegrationTest {
         assertThat(auth.header("X-RateLimit-Limit")).contains("3000");
         assertThat(auth.header("X-RateLimit-Remaining")).isPresent();
         assertThat(auth.header("X-RateLimit-Window")).contains("900");
+    }
+
+    @Test
+    void jsonBodiesTravelOnGetRequestsToo() {
+        Response r = user.fetch(Request.get("/auth").jsonBody(Map.of("echo", "on a GET")).build());
+        assertThat(r.text()).isEqualTo("{\"authorized\": \"yes\", \"echo\": \"on a GET\"}");
     }
 
     @Test

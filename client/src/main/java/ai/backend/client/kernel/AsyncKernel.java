@@ -1,7 +1,6 @@
 package ai.backend.client.kernel;
 
 import ai.backend.client.internal.HttpEngine;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -11,33 +10,25 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AsyncKernel {
     private final HttpEngine engine;
+    private final SessionRef ref;
     private final String id;
     private final String ownerAccessKey;
-    private final boolean created;
-    private final List<ServicePort> servicePorts;
 
-    AsyncKernel(HttpEngine engine, String id, String ownerAccessKey, boolean created, List<ServicePort> servicePorts) {
+    AsyncKernel(HttpEngine engine, SessionRef ref) {
         this.engine = engine;
-        this.id = id;
-        this.ownerAccessKey = ownerAccessKey;
-        this.created = created;
-        this.servicePorts = List.copyOf(servicePorts);
+        this.ref = ref;
+        this.id = ref.id();
+        this.ownerAccessKey = ref.ownerAccessKey();
     }
 
+    /** The session this handle refers to. */
+    public SessionRef ref() {
+        return ref;
+    }
+
+    /** The session ID (the client session token). */
     public String id() {
         return id;
-    }
-
-    public String ownerAccessKey() {
-        return ownerAccessKey;
-    }
-
-    public boolean created() {
-        return created;
-    }
-
-    public List<ServicePort> servicePorts() {
-        return servicePorts;
     }
 
     /** Sends one execute call; see {@link Kernel#execute}. */

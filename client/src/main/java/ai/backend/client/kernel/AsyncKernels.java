@@ -16,14 +16,14 @@ public final class AsyncKernels {
     public CompletableFuture<AsyncKernel> getOrCreate(CreateKernelRequest request) {
         return engine.sendAsync(KernelCalls.create(request, engine.config()))
                 .thenApply(r -> KernelCalls.parseCreate(r, request.clientToken()))
-                .thenApply(c -> new AsyncKernel(engine, c.id(), null, c.created(), c.servicePorts()));
+                .thenApply(c -> new AsyncKernel(engine, new SessionRef(c.id(), null, c.created(), c.servicePorts())));
     }
 
     public AsyncKernel of(String sessionId) {
-        return new AsyncKernel(engine, sessionId, null, true, List.of());
+        return new AsyncKernel(engine, new SessionRef(sessionId, null, true, List.of()));
     }
 
     public AsyncKernel of(String sessionId, String ownerAccessKey) {
-        return new AsyncKernel(engine, sessionId, ownerAccessKey, true, List.of());
+        return new AsyncKernel(engine, new SessionRef(sessionId, ownerAccessKey, true, List.of()));
     }
 }

@@ -1,7 +1,6 @@
 package ai.backend.client.kernel;
 
 import ai.backend.client.internal.HttpEngine;
-import java.util.List;
 
 /**
  * A handle to one compute session, for blocking calls. Obtained from {@link Kernels#getOrCreate} or
@@ -13,36 +12,25 @@ import java.util.List;
  */
 public final class Kernel {
     private final HttpEngine engine;
+    private final SessionRef ref;
     private final String id;
     private final String ownerAccessKey;
-    private final boolean created;
-    private final List<ServicePort> servicePorts;
 
-    Kernel(HttpEngine engine, String id, String ownerAccessKey, boolean created, List<ServicePort> servicePorts) {
+    Kernel(HttpEngine engine, SessionRef ref) {
         this.engine = engine;
-        this.id = id;
-        this.ownerAccessKey = ownerAccessKey;
-        this.created = created;
-        this.servicePorts = List.copyOf(servicePorts);
+        this.ref = ref;
+        this.id = ref.id();
+        this.ownerAccessKey = ref.ownerAccessKey();
+    }
+
+    /** The session this handle refers to. */
+    public SessionRef ref() {
+        return ref;
     }
 
     /** The session ID (the client session token). */
     public String id() {
         return id;
-    }
-
-    /** The owner's access key when acting for another user (admins only), else null. */
-    public String ownerAccessKey() {
-        return ownerAccessKey;
-    }
-
-    /** False when {@code getOrCreate} reused an existing session. */
-    public boolean created() {
-        return created;
-    }
-
-    public List<ServicePort> servicePorts() {
-        return servicePorts;
     }
 
     /**

@@ -13,21 +13,21 @@ public final class Kernels {
 
     /**
      * Creates a session, or reuses the caller's live session with the same token and image
-     * ({@link Kernel#created()} is then false). Blocks until the session is ready.
+     * ({@code kernel.ref().created()} is then false). Blocks until the session is ready.
      */
     public Kernel getOrCreate(CreateKernelRequest request) {
         KernelCalls.Created c = KernelCalls.parseCreate(
                 engine.send(KernelCalls.create(request, engine.config())), request.clientToken());
-        return new Kernel(engine, c.id(), null, c.created(), c.servicePorts());
+        return new Kernel(engine, new SessionRef(c.id(), null, c.created(), c.servicePorts()));
     }
 
     /** A handle to an existing session of the caller, without a request. */
     public Kernel of(String sessionId) {
-        return new Kernel(engine, sessionId, null, true, List.of());
+        return new Kernel(engine, new SessionRef(sessionId, null, true, List.of()));
     }
 
     /** A handle to an existing session owned by {@code ownerAccessKey} (admins only). */
     public Kernel of(String sessionId, String ownerAccessKey) {
-        return new Kernel(engine, sessionId, ownerAccessKey, true, List.of());
+        return new Kernel(engine, new SessionRef(sessionId, ownerAccessKey, true, List.of()));
     }
 }
