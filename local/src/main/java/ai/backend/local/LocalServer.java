@@ -6,6 +6,7 @@ import ai.backend.local.agent.PythonRuntime;
 import ai.backend.local.api.Authenticator;
 import ai.backend.local.api.KernelApi;
 import ai.backend.local.api.Routes;
+import ai.backend.local.api.StreamApi;
 import ai.backend.local.store.Database;
 import ai.backend.local.store.Keypair;
 import io.javalin.Javalin;
@@ -34,6 +35,7 @@ public final class LocalServer implements AutoCloseable {
     private final Database db;
     private final Agent agent;
     private final Javalin app;
+    private final StreamApi streams;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Keypair admin;
@@ -41,12 +43,14 @@ public final class LocalServer implements AutoCloseable {
     private final boolean firstStart;
     private volatile boolean closed;
 
-    private LocalServer(LocalServerConfig config, Database db, Agent agent, Javalin app, FileChannel lockChannel,
+    private LocalServer(LocalServerConfig config, Database db, Agent agent, Javalin app, StreamApi streams,
+                        FileChannel lockChannel,
                         FileLock lock, Keypair admin, Keypair user, boolean firstStart) {
         this.config = config;
         this.db = db;
         this.agent = agent;
         this.app = app;
+        this.streams = streams;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.admin = admin;
@@ -92,7 +96,8 @@ public final class LocalServer implements AutoCloseable {
             agent = new Agent(dataDir, db, config.startTimeout());
             KernelApi kernels = new KernelApi(agent, new ImageRegistry(python), config.flushWindow());
             Authenticator authenticator = new Authenticator(db, Clock.systemUTC());
-            Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels));
+            StreamApi streams = new StreamApi(agent, authenticator);
+            Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels, streams));
             try {
                 app.start(config.host(), config.port());
             } catch (RuntimeException e) {
@@ -100,7 +105,7 @@ public final class LocalServer implements AutoCloseable {
                 throw new IllegalStateException("Cannot listen on " + config.host() + ":" + config.port()
                         + " (" + rootMessage(e) + ")", e);
             }
-            LocalServer server = new LocalServer(config, db, agent, app, channel, lock, admin, user, first);
+            LocalServer server = new LocalServer(config, db, agent, app, streams, channel, lock, admin, user, first);
             ServerFiles.writeState(dataDir, new ServerFiles.State(ProcessHandle.current().pid(), server.endpoint()));
             return server;
         } catch (IOException | SQLException | RuntimeException e) {
@@ -189,6 +194,7 @@ public final class LocalServer implements AutoCloseable {
         }
         closed = true;
         try {
+            streams.close();
             app.stop();
         } finally {
             agent.close();

@@ -36,6 +36,22 @@ public final class AsyncKernel {
         return engine.sendAsync(KernelCalls.execute(id, ownerAccessKey, request)).thenApply(KernelCalls::parseExecute);
     }
 
+    /**
+     * Runs code in query mode over a WebSocket. {@code onResult} is called for every result in order, on
+     * an SDK thread; the returned future completes once connected, and the stream's
+     * {@link ExecutionStream#completion()} with the terminal result.
+     */
+    public CompletableFuture<ExecutionStream> stream(String code, java.time.Duration idleTimeout,
+                                                     java.util.function.Consumer<ExecutionResult> onResult) {
+        return ExecutionStream.open(engine, ref, "query", code, null, idleTimeout, java.util.Objects.requireNonNull(onResult));
+    }
+
+    /** Runs a batch job over a WebSocket; see {@link #stream}. */
+    public CompletableFuture<ExecutionStream> streamBatch(BatchOptions options, java.time.Duration idleTimeout,
+                                                          java.util.function.Consumer<ExecutionResult> onResult) {
+        return ExecutionStream.open(engine, ref, "batch", "", options, idleTimeout, java.util.Objects.requireNonNull(onResult));
+    }
+
     /** Destroys the session; completes with its statistics or null. */
     public CompletableFuture<ContainerStats> destroy() {
         return engine.sendAsync(KernelCalls.destroy(id, ownerAccessKey)).thenApply(KernelCalls::parseDestroy);

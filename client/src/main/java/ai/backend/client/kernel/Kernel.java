@@ -66,6 +66,30 @@ public final class Kernel {
     }
 
     /**
+     * Runs code in query mode over a WebSocket and returns the stream of its results, once connected.
+     * No frame for {@code idleTimeout} (zero: no limit) while not waiting for input fails the stream.
+     */
+    public ExecutionStream stream(String code, java.time.Duration idleTimeout) {
+        return join(ExecutionStream.open(engine, ref, "query", code, null, idleTimeout, null));
+    }
+
+    /** Runs a batch job (clean, build, exec steps) over a WebSocket; see {@link #stream(String, java.time.Duration)}. */
+    public ExecutionStream streamBatch(BatchOptions options, java.time.Duration idleTimeout) {
+        return join(ExecutionStream.open(engine, ref, "batch", "", options, idleTimeout, null));
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Destroys the session and its processes.
      *
      * @return the session's final resource statistics, or null when the server has none

@@ -54,8 +54,15 @@ public record ExecutionOutcome(String runId, String status, Integer exitCode, bo
         private final List<Item> records = new ArrayList<>();
         private String openType;
         private StringBuilder open;
+        private long size;
+
+        /** Characters collected so far. */
+        long size() {
+            return size;
+        }
 
         void text(String type, String text) {
+            size += text.length();
             if (type.equals(openType) && open.length() + text.length() <= MAX_RECORD_CHARS) {
                 open.append(text);
                 return;
@@ -66,6 +73,7 @@ public record ExecutionOutcome(String runId, String status, Integer exitCode, bo
         }
 
         void media(String mime, String content) {
+            size += content.length();
             closeOpen();
             records.add(new Item("media", content, mime));
         }

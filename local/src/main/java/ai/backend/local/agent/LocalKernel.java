@@ -46,7 +46,10 @@ public final class LocalKernel {
         final String runId;
         boolean finished;
         boolean waitingInput;
+        boolean passwordPrompt;
+        boolean timedOut;
         int exitCode;
+        int stepExitCode;
 
         Run(String runId) {
             this.runId = runId;
@@ -190,6 +193,31 @@ public final class LocalKernel {
     }
 
     /**
+     * Starts a batch run (clean, build and exec steps; null skips a step, {@code *} picks the default) and
+     * collects its output for up to {@code flushWindow}.
+     */
+    public ExecutionOutcome batch(String runId, String clean, String build, String exec, Duration flushWindow) {
+        lock();
+        try {
+            Run previous = current;
+            if (previous != null && !previous.finished) {
+                drainUntilFinished(previous, RUN_QUEUE_TIMEOUT);
+            }
+            Run run = new Run(runId == null ? newRunId() : runId);
+            current = run;
+            java.util.Map<String, String> command = new java.util.HashMap<>();
+            command.put("op", "batch");
+            command.put("clean", clean);
+            command.put("build", build);
+            command.put("exec", exec);
+            send(command);
+            return collect(run, flushWindow);
+        } finally {
+            executeLock.unlock();
+        }
+    }
+
+    /**
      * Collects more output of run {@code runId}; a finished run answers {@code finished} again with no output.
      *
      * @throws UnknownRunException when {@code runId} is not this session's latest run
@@ -199,7 +227,8 @@ public final class LocalKernel {
         try {
             Run run = requireRun(runId);
             if (run.finished) {
-                return new ExecutionOutcome(run.runId, "finished", run.exitCode, false, List.of());
+                return new ExecutionOutcome(run.runId, run.timedOut ? "exec-timeout" : "finished",
+                        run.timedOut ? null : run.exitCode, false, List.of());
             }
             return collect(run, flushWindow);
         } finally {
@@ -264,6 +293,9 @@ public final class LocalKernel {
     private void drainUntilFinished(Run run, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!run.finished) {
+            if (run.waitingInput) {
+                throw new KernelFailure("The previous run of this session waits for input; answer it or interrupt it first.", null);
+            }
             long left = deadline - System.nanoTime();
             RunnerEvent e;
             try {
@@ -279,41 +311,61 @@ public final class LocalKernel {
         }
     }
 
-    /** Applies one event to the run; returns true when the collection window must end. */
-    private boolean apply(Run run, RunnerEvent e, ExecutionOutcome.ConsoleBuilder console) {
+    /**
+     * Applies one event to the run and the console being collected.
+     *
+     * @return the status that ends the collection window ({@code waiting-input}, {@code clean-finished},
+     *         {@code build-finished}, {@code finished}, {@code exec-timeout}), or null to go on collecting
+     */
+    private String apply(Run run, RunnerEvent e, ExecutionOutcome.ConsoleBuilder console) {
         switch (e.kind()) {
             case "stdout":
             case "stderr":
                 console.text(e.kind(), e.text());
-                return false;
+                return null;
             case "media":
                 console.media(e.mime() == null ? "text/plain" : e.mime(), e.text());
-                return false;
+                return null;
             case "html":
             case "log":
                 console.other(e.kind(), e.text());
-                return false;
+                return null;
             case "waiting-input":
                 run.waitingInput = true;
-                return true;
+                run.passwordPrompt = e.password();
+                return "waiting-input";
+            case "clean-finished":
+            case "build-finished":
+                run.stepExitCode = e.exitCode();
+                return e.kind();
             case "finished":
                 run.finished = true;
                 run.exitCode = e.exitCode();
-                return true;
+                return "finished";
+            case "exec-timeout":
+                run.finished = true;
+                run.timedOut = true;
+                return "exec-timeout";
             case "exited":
                 events.add(e); // keep the end visible to later calls
-                run.finished = true;
-                run.exitCode = e.exitCode() == 0 ? 130 : e.exitCode();
-                return true;
+                if (!run.finished) {
+                    run.finished = true;
+                    run.exitCode = e.exitCode() == 0 ? 130 : e.exitCode();
+                    console.text("stderr", "The session's runner process has exited (status " + e.exitCode() + ").\n");
+                }
+                return "finished";
             default:
-                return false;
+                return null;
         }
     }
+
+    /** The most console characters one result carries; more output is left for the next call. */
+    static final int MAX_RESULT_CHARS = 1 << 20;
 
     private ExecutionOutcome collect(Run run, Duration flushWindow) {
         ExecutionOutcome.ConsoleBuilder console = new ExecutionOutcome.ConsoleBuilder();
         long deadline = System.nanoTime() + flushWindow.toNanos();
-        while (true) {
+        while (console.size() < MAX_RESULT_CHARS) {
             long left = deadline - System.nanoTime();
             RunnerEvent e;
             try {
@@ -323,21 +375,41 @@ public final class LocalKernel {
                 throw new KernelFailure("Interrupted", ie);
             }
             if (e == null) {
-                return new ExecutionOutcome(run.runId, "continued", null, false, console.build());
+                break;
             }
             if (e.kind().equals("exited") && run.finished) {
                 events.add(e);
-                return new ExecutionOutcome(run.runId, "finished", run.exitCode, false, console.build());
+                return outcome(run, "finished", console);
             }
-            if (apply(run, e, console)) {
-                if (run.finished) {
-                    if (e.kind().equals("exited")) {
-                        console.text("stderr", "The session's runner process has exited (status " + e.exitCode() + ").\n");
-                    }
-                    return new ExecutionOutcome(run.runId, "finished", run.exitCode, false, console.build());
-                }
-                return new ExecutionOutcome(run.runId, "waiting-input", null, e.password(), console.build());
+            String status = apply(run, e, console);
+            if (status != null) {
+                return outcome(run, status, console);
             }
+        }
+        return outcome(run, "continued", console);
+    }
+
+    private static ExecutionOutcome outcome(Run run, String status, ExecutionOutcome.ConsoleBuilder console) {
+        Integer exitCode;
+        switch (status) {
+            case "finished":
+                exitCode = run.exitCode;
+                break;
+            case "clean-finished":
+            case "build-finished":
+                exitCode = run.stepExitCode;
+                break;
+            default:
+                exitCode = null;
+        }
+        return new ExecutionOutcome(run.runId, status, exitCode, status.equals("waiting-input") && run.passwordPrompt,
+                console.build());
+    }
+
+    /** Sends SIGINT to the runner, which interrupts the code it runs (or forwards it to a batch step). */
+    public void interrupt() {
+        if (isAlive()) {
+            signal("-INT", process.pid());
         }
     }
 
@@ -385,8 +457,13 @@ public final class LocalKernel {
 
     /** Kills the process group the runner leads (it calls setsid), catching children that left the tree. */
     private static void killGroup(long pgid) {
+        signal("-KILL", -pgid);
+    }
+
+    /** Sends a signal with kill(1); a negative target is a process group. */
+    private static void signal(String signal, long target) {
         try {
-            Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + pgid)
+            Process kill = new ProcessBuilder("kill", signal, "--", Long.toString(target))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             kill.waitFor(2, TimeUnit.SECONDS);
         } catch (IOException e) {

@@ -34,7 +34,7 @@ public final class Routes {
     }
 
     /** Configures {@code config} with every route of this server. */
-    public static void install(JavalinConfig config, Authenticator authenticator, KernelApi kernels) {
+    public static void install(JavalinConfig config, Authenticator authenticator, KernelApi kernels, StreamApi streams) {
         Routes r = new Routes(authenticator);
         config.router.ignoreTrailingSlashes = false;
         config.router.treatMultipleSlashesAsSingleSlash = false;
@@ -58,6 +58,7 @@ public final class Routes {
         config.routes.post("/kernel", r.user(kernels::create));
         config.routes.post("/kernel/{sess}", r.user(kernels::execute));
         config.routes.delete("/kernel/{sess}", r.user(kernels::destroy));
+        streams.install(config);
 
         config.routes.exception(Problem.class, (e, ctx) -> render(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
