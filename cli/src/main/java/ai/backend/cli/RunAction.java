@@ -53,7 +53,7 @@ final class RunAction {
             int exitCode;
             boolean failed = false;
             try {
-                ExecutionResult last = kernel.run(cmd.code, new Printer());
+                ExecutionResult last = session.hello().isLegacy() ? kernel.run(cmd.code, new Printer()) : streamRun(kernel);
                 exitCode = last.exitCode() == null ? 0 : last.exitCode();
                 pretty.done("[0] Execution finished. (exit code = " + exitCode + ")");
             } catch (BackendError e) {
@@ -76,6 +76,38 @@ final class RunAction {
             }
             return exitCode;
         }
+    }
+
+    /** How long the stream may stay silent; the server sends a frame every 0.2 s while a run is alive. */
+    private static final java.time.Duration STREAM_IDLE_TIMEOUT = java.time.Duration.ofSeconds(120);
+
+    /** Runs the code over the execute stream, printing results and answering prompts; returns the last result. */
+    private ExecutionResult streamRun(Kernel kernel) {
+        Printer printer = new Printer();
+        ExecutionResult last = null;
+        try (ai.backend.client.kernel.ExecutionStream stream = kernel.stream(cmd.code, STREAM_IDLE_TIMEOUT)) {
+            for (ExecutionResult r = stream.next(); r != null; r = stream.next()) {
+                printer.onResult(r);
+                last = r;
+                switch (r.status()) {
+                    case WAITING_INPUT:
+                        stream.sendInput(printer.onInputRequested(r));
+                        break;
+                    case CLEAN_FINISHED:
+                        pretty.done("[0] Clean finished. (exit code = " + r.exitCode() + ")");
+                        break;
+                    case BUILD_FINISHED:
+                        pretty.done("[0] Build finished. (exit code = " + r.exitCode() + ")");
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        if (last == null || !last.isFinished()) {
+            throw new ai.backend.client.BackendClientError("The execution stream ended before the run finished.");
+        }
+        return last;
     }
 
     /** Prints console records as 19.03 does and reads input for prompts. */

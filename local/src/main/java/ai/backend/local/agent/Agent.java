@@ -114,7 +114,7 @@ public final class Agent implements AutoCloseable {
             }
             LocalKernel kernel;
             try {
-                kernel = LocalKernel.start(id, sessionId, accessKey, image, workDir, runnerDir,
+                kernel = LocalKernel.start(id, sessionId, accessKey, image, tag, workDir, runnerDir,
                         logsDir.resolve(id + ".log"), environment(id, sessionId, workDir, environ), startTimeout);
             } catch (RuntimeException e) {
                 deleteTree(workDir);
@@ -131,6 +131,37 @@ public final class Agent implements AutoCloseable {
             live.put(key(accessKey, sessionId), kernel);
             LOG.log(System.Logger.Level.INFO, "started session {0} ({1}) for {2}", sessionId, image.canonicalName(), accessKey);
             return new Creation(kernel, true);
+        }
+    }
+
+    /**
+     * Restarts a session: ends its processes and starts a new runner with the same image and environment in
+     * the same working directory, which keeps its files.
+     *
+     * @throws KernelFailure when the new runner cannot start (the session is then terminated)
+     */
+    public LocalKernel restart(LocalKernel old) {
+        synchronized (createLock) {
+            old.destroy();
+            LocalKernel fresh;
+            try {
+                fresh = LocalKernel.start(old.id(), old.sessionId(), old.accessKey(), old.image(), old.tag(), old.workDir(),
+                        runnerDir, old.logFile(), old.environment(), startTimeout);
+            } catch (KernelFailure e) {
+                destroy(old, "restart-failed");
+                throw e;
+            }
+            live.put(key(old.accessKey(), old.sessionId()), fresh);
+            return fresh;
+        }
+    }
+
+    /** The session's log: the console output of its runs (up to 10 MiB) and runner diagnostics. */
+    public String logs(LocalKernel kernel) {
+        try {
+            return Files.exists(kernel.logFile()) ? Files.readString(kernel.logFile(), java.nio.charset.StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -35,6 +35,14 @@ public final class LocalKernel {
     private final Process process;
     private final OutputStream control;
     private final LinkedBlockingQueue<RunnerEvent> events = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<RunnerEvent> completions = new LinkedBlockingQueue<>();
+    private final String tag;
+    private final Map<String, String> environment;
+    private final Path logFile;
+    private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
+    private long loggedChars;
+    /** The most console text copied into the session's log file. */
+    static final long MAX_LOG_CHARS = 10L * 1024 * 1024;
     private final ReentrantLock executeLock = new ReentrantLock(true);
     private final long createdAtNanos = System.nanoTime();
     private volatile Run current;
@@ -56,7 +64,11 @@ public final class LocalKernel {
         }
     }
 
-    private LocalKernel(String id, String sessionId, String accessKey, Image image, Path workDir, Process process) {
+    private LocalKernel(String id, String sessionId, String accessKey, Image image, Path workDir, Process process,
+                        String tag, Map<String, String> environment, Path logFile) {
+        this.tag = tag;
+        this.environment = Map.copyOf(environment);
+        this.logFile = logFile;
         this.id = id;
         this.sessionId = sessionId;
         this.accessKey = accessKey;
@@ -71,7 +83,7 @@ public final class LocalKernel {
      *
      * @throws KernelFailure when the runner does not start within {@code startTimeout}
      */
-    static LocalKernel start(String id, String sessionId, String accessKey, Image image, Path workDir,
+    static LocalKernel start(String id, String sessionId, String accessKey, Image image, String tag, Path workDir,
                              Path runnerDir, Path logFile, Map<String, String> environment, Duration startTimeout) {
         ProcessBuilder pb = new ProcessBuilder(image.runtime().command(runnerDir))
                 .directory(workDir.toFile())
@@ -84,7 +96,7 @@ public final class LocalKernel {
         } catch (IOException e) {
             throw new KernelFailure("Cannot start the " + image.runtime().name() + " runtime: " + e.getMessage(), e);
         }
-        LocalKernel kernel = new LocalKernel(id, sessionId, accessKey, image, workDir, process);
+        LocalKernel kernel = new LocalKernel(id, sessionId, accessKey, image, workDir, process, tag, environment, logFile);
         Thread reader = new Thread(kernel::readEvents, "runner-" + sessionId);
         reader.setDaemon(true);
         reader.start();
@@ -112,9 +124,17 @@ public final class LocalKernel {
                     continue;
                 }
                 try {
-                    events.add(RunnerEvent.fromJson(Json.parse(line)));
+                    RunnerEvent event = RunnerEvent.fromJson(Json.parse(line));
+                    if (event.kind().equals("completions")) {
+                        completions.add(event);
+                        continue;
+                    }
+                    if (event.kind().equals("stdout") || event.kind().equals("stderr")) {
+                        log(event.text());
+                    }
+                    events.add(event);
                 } catch (IOException badLine) {
-                    events.add(new RunnerEvent("stderr", "[runner] unreadable event: " + line + "\n", null, false, 0));
+                    events.add(new RunnerEvent("stderr", "[runner] unreadable event: " + line + "\n", null, false, 0, null));
                 }
             }
         } catch (IOException ignored) {
@@ -132,6 +152,65 @@ public final class LocalKernel {
 
     public String id() {
         return id;
+    }
+
+    public String tag() {
+        return tag;
+    }
+
+    /** The environment the runner was started with (for a restart). */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    /** Counts a query against the session ({@code numQueriesExecuted}). */
+    public void countQuery() {
+        queries.incrementAndGet();
+    }
+
+    public long queryCount() {
+        return queries.get();
+    }
+
+    /** Copies console text into the session's log file, up to {@link #MAX_LOG_CHARS}. Reader thread only. */
+    private void log(String text) {
+        if (loggedChars >= MAX_LOG_CHARS) {
+            return;
+        }
+        loggedChars += text.length();
+        try {
+            java.nio.file.Files.writeString(logFile, text, StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            if (loggedChars >= MAX_LOG_CHARS) {
+                java.nio.file.Files.writeString(logFile, "\n[log truncated at 10 MiB]\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+        } catch (IOException e) {
+            loggedChars = MAX_LOG_CHARS;
+        }
+    }
+
+    /**
+     * Asks the interpreter for completions of {@code code} (the text before the cursor). Waits up to 2 s;
+     * a runner that cannot complete (for example during a run) yields an empty list.
+     */
+    public List<String> complete(String code) {
+        completions.clear();
+        send(Map.of("op", "complete", "code", code));
+        try {
+            RunnerEvent e = completions.poll(2, TimeUnit.SECONDS);
+            if (e == null || e.items() == null) {
+                return List.of();
+            }
+            return e.items();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new KernelFailure("Interrupted", ie);
+        }
     }
 
     public String sessionId() {
@@ -177,6 +256,7 @@ public final class LocalKernel {
      * @throws KernelFailure when an unfinished run does not end within 30 s, or the runner is gone
      */
     public ExecutionOutcome query(String runId, String code, Duration flushWindow) {
+        countQuery();
         lock();
         try {
             Run previous = current;

@@ -173,6 +173,73 @@ public final class KernelApi {
         api.json(200, Map.of("stats", stats));
     }
 
+    /** {@code GET /kernel/{sess}}: session info (§3.2.2); every key always present. */
+    public void info(ApiContext api) {
+        LocalKernel kernel = lookup(api);
+        kernel.countQuery();
+        ProcessStats s = kernel.stats();
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("lang", kernel.image().canonicalName());
+        info.put("image", kernel.image().canonicalName());
+        info.put("registry", "local");
+        info.put("tag", kernel.tag());
+        info.put("age", Math.round(kernel.ageMillis() * 1000) / 1000.0);
+        info.put("queryTimeout", -1);
+        info.put("idleTimeout", -1);
+        info.put("memoryLimit", s.memMaxBytes() >> 10);
+        info.put("maxCpuCredit", -1);
+        info.put("numQueriesExecuted", kernel.queryCount());
+        info.put("idle", -1);
+        info.put("memoryUsed", s.memCurBytes() >> 10);
+        info.put("cpuCreditUsed", s.cpuUsedMs());
+        api.json(200, info);
+    }
+
+    /** {@code PATCH /kernel/{sess}}: restart with new processes in the same working directory (§3.2.4). */
+    public void restart(ApiContext api) {
+        LocalKernel kernel = lookup(api);
+        try {
+            agent.restart(kernel);
+        } catch (KernelFailure e) {
+            throw agentFailure("kernel-restart-failed", "Kernel restart has failed.", e);
+        }
+        api.empty(204);
+    }
+
+    /** {@code POST /kernel/{sess}/interrupt}: SIGINT to the current run, best effort (§3.2.6). */
+    public void interrupt(ApiContext api) {
+        lookup(api).interrupt();
+        api.empty(204);
+    }
+
+    /** {@code GET /kernel/{sess}/logs}: the session's runner log (§3.2.7). */
+    public void logs(ApiContext api) {
+        LocalKernel kernel = lookup(api);
+        Map<String, Object> logs = new LinkedHashMap<>();
+        logs.put("logs", agent.logs(kernel));
+        api.json(200, Map.of("result", logs));
+    }
+
+    /**
+     * {@code POST /kernel/{sess}/complete}: completions from the session's interpreter (§3.2.8). The real
+     * 19.03.5 manager always fails here with 500; this server answers usefully instead.
+     */
+    public void complete(ApiContext api) {
+        LocalKernel kernel = lookup(api);
+        JsonNode body = api.jsonBody("Malformed request body: a JSON object is required");
+        String code = text(body, "code");
+        java.util.List<String> completions;
+        try {
+            completions = kernel.complete(code == null ? "" : code);
+        } catch (KernelFailure e) {
+            throw agentFailure("kernel-execution-failed", "Executing user code in the kernel has failed.", e);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", "finished");
+        result.put("completions", completions);
+        api.json(200, Map.of("result", result));
+    }
+
     /** The session named in the path, owned by the requester or by {@code owner_access_key} (admins). */
     private LocalKernel lookup(ApiContext api) {
         String owner = ownerAccessKey(api);

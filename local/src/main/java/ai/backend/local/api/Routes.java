@@ -58,6 +58,11 @@ public final class Routes {
         config.routes.post("/kernel", r.user(kernels::create));
         config.routes.post("/kernel/{sess}", r.user(kernels::execute));
         config.routes.delete("/kernel/{sess}", r.user(kernels::destroy));
+        config.routes.get("/kernel/{sess}", r.user(kernels::info));
+        config.routes.patch("/kernel/{sess}", r.user(kernels::restart));
+        config.routes.post("/kernel/{sess}/interrupt", r.user(kernels::interrupt));
+        config.routes.post("/kernel/{sess}/complete", r.user(kernels::complete));
+        config.routes.get("/kernel/{sess}/logs", r.user(kernels::logs));
         streams.install(config);
 
         config.routes.exception(Problem.class, (e, ctx) -> render(ctx, e));
