@@ -52,6 +52,32 @@ public final class AsyncKernel {
         return ExecutionStream.open(engine, ref, "batch", "", options, idleTimeout, java.util.Objects.requireNonNull(onResult));
     }
 
+    /** See {@link Kernel#info()}. */
+    public CompletableFuture<KernelInfo> info() {
+        return engine.sendAsync(KernelCalls.info(id, ownerAccessKey)).thenApply(r -> KernelInfo.fromJson(r.json()));
+    }
+
+    /** See {@link Kernel#restart()}. */
+    public CompletableFuture<Void> restart() {
+        return engine.sendAsync(KernelCalls.restart(id, ownerAccessKey)).thenApply(r -> null);
+    }
+
+    /** See {@link Kernel#interrupt()}. */
+    public CompletableFuture<Void> interrupt() {
+        return engine.sendAsync(KernelCalls.interrupt(id, ownerAccessKey)).thenApply(r -> null);
+    }
+
+    /** See {@link Kernel#logs()}. */
+    public CompletableFuture<String> logs() {
+        return engine.sendAsync(KernelCalls.logs(id, ownerAccessKey)).thenApply(KernelCalls::parseLogs);
+    }
+
+    /** See {@link Kernel#complete(String)}. */
+    public CompletableFuture<java.util.List<String>> complete(String code) {
+        return engine.sendAsync(KernelCalls.complete(id, ownerAccessKey, code, 0, 0, "", ""))
+                .thenApply(KernelCalls::parseCompletions);
+    }
+
     /** Destroys the session; completes with its statistics or null. */
     public CompletableFuture<ContainerStats> destroy() {
         return engine.sendAsync(KernelCalls.destroy(id, ownerAccessKey)).thenApply(KernelCalls::parseDestroy);

@@ -1,6 +1,7 @@
 package ai.backend.client.kernel;
 
 import ai.backend.client.internal.HttpEngine;
+import java.util.List;
 
 /**
  * A handle to one compute session, for blocking calls. Obtained from {@link Kernels#getOrCreate} or
@@ -87,6 +88,34 @@ public final class Kernel {
             }
             throw e;
         }
+    }
+
+    /** The session's image, age, query count and memory figures (protocol §3.2.2). */
+    public KernelInfo info() {
+        return KernelInfo.fromJson(engine.send(KernelCalls.info(id, ownerAccessKey)).json());
+    }
+
+    /** Restarts the session's processes; files in its working directory are kept. */
+    public void restart() {
+        engine.send(KernelCalls.restart(id, ownerAccessKey));
+    }
+
+    /** Interrupts the current run (SIGINT), best effort. */
+    public void interrupt() {
+        engine.send(KernelCalls.interrupt(id, ownerAccessKey));
+    }
+
+    /** The session's logs (its console output). */
+    public String logs() {
+        return KernelCalls.parseLogs(engine.send(KernelCalls.logs(id, ownerAccessKey)));
+    }
+
+    /**
+     * Completions for {@code code}, the text before the cursor. The 19.03.5 manager always answers 500
+     * here ({@link ai.backend.client.BackendAPIError}); an answer without a list gives an empty list.
+     */
+    public List<String> complete(String code) {
+        return KernelCalls.parseCompletions(engine.send(KernelCalls.complete(id, ownerAccessKey, code, 0, 0, "", "")));
     }
 
     /**

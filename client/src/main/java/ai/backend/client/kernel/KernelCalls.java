@@ -71,6 +71,47 @@ final class KernelCalls {
         return ExecutionResult.fromJson(result);
     }
 
+    static Request info(String sessionId, String ownerAccessKey) {
+        return Request.get(path(sessionId, "")).queryParam("owner_access_key", ownerAccessKey).build();
+    }
+
+    static Request restart(String sessionId, String ownerAccessKey) {
+        return Request.patch(path(sessionId, "")).queryParam("owner_access_key", ownerAccessKey).build();
+    }
+
+    static Request interrupt(String sessionId, String ownerAccessKey) {
+        return Request.post(path(sessionId, "/interrupt")).queryParam("owner_access_key", ownerAccessKey).build();
+    }
+
+    static Request logs(String sessionId, String ownerAccessKey) {
+        return Request.get(path(sessionId, "/logs")).queryParam("owner_access_key", ownerAccessKey).build();
+    }
+
+    static String parseLogs(Response response) {
+        JsonNode logs = response.json().path("result").get("logs");
+        return logs == null || logs.isNull() ? "" : logs.asText();
+    }
+
+    static Request complete(String sessionId, String ownerAccessKey, String code, int row, int col, String line, String post) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("code", code);
+        ObjectNode options = body.putObject("options");
+        options.put("row", row);
+        options.put("col", col);
+        options.put("line", line);
+        options.put("post", post);
+        return Request.post(path(sessionId, "/complete")).queryParam("owner_access_key", ownerAccessKey).jsonBody(body).build();
+    }
+
+    /** Completions from the result; an answer without a list (some managers) gives an empty list. */
+    static List<String> parseCompletions(Response response) {
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : response.json().path("result").path("completions")) {
+            items.add(item.asText());
+        }
+        return items;
+    }
+
     static Request destroy(String sessionId, String ownerAccessKey) {
         return Request.delete(path(sessionId, "")).queryParam("owner_access_key", ownerAccessKey).build();
     }
