@@ -64,8 +64,18 @@ final class RunAction {
             if (cmd.remove) {
                 pretty.waiting("[0] Cleaning up the session...");
                 try {
-                    kernel.destroy();
+                    ai.backend.client.kernel.ContainerStats stats = kernel.destroy();
                     pretty.done("[0] Cleaned up the session.");
+                    if (cmd.stats) {
+                        if (stats == null) {
+                            pretty.warn("[0] Statistics: unavailable.");
+                        } else {
+                            pretty.info("[0] Statistics:");
+                            StatsTable.format(stats.raw(), java.util.Set.of("precpu_used", "precpu_system_used",
+                                    "cpu_system_used")).forEach(System.out::println);
+                            System.out.flush();
+                        }
+                    }
                 } catch (BackendError e) {
                     ErrorPrinter.print(pretty, e, cmd.root.global.debug, "[0] ");
                     failed = true;

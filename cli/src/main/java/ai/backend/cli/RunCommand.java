@@ -31,6 +31,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rm", description = "Terminate the session after running.")
     boolean remove;
 
+    @Option(names = {"-s", "--stats"}, description = "Show resource usage statistics after terminating the session (with --rm).")
+    boolean stats;
+
     @Option(names = {"-q", "--quiet"}, description = "Hide status lines; show only the program's output.")
     boolean quiet;
 

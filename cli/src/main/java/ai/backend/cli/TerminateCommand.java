@@ -24,14 +24,18 @@ final class TerminateCommand implements Callable<Integer> {
             description = "The owner of the sessions (admins only).")
     String owner;
 
+    @Option(names = {"-s", "--stats"}, description = "Show resource usage statistics of the last terminated session.")
+    boolean stats;
+
     @Override
     public Integer call() {
         Pretty pretty = Pretty.stderr(false);
         try (Session s = new Session(Connection.resolve(root.global, pretty, owner != null))) {
             pretty.waiting("Terminating the session(s)...");
+            ai.backend.client.kernel.ContainerStats last = null;
             for (String id : sessionIds) {
                 try {
-                    (owner == null ? s.kernels().of(id) : s.kernels().of(id, owner)).destroy();
+                    last = (owner == null ? s.kernels().of(id) : s.kernels().of(id, owner)).destroy();
                 } catch (BackendError e) {
                     ErrorPrinter.print(pretty, e, root.global.debug, "");
                     if (e instanceof BackendAPIError && ((BackendAPIError) e).status() == 404) {
@@ -41,6 +45,14 @@ final class TerminateCommand implements Callable<Integer> {
                 }
             }
             pretty.done("Done.");
+            if (stats) {
+                if (last == null) {
+                    pretty.warn("Statistics is not available.");
+                } else {
+                    StatsTable.format(last.raw(), java.util.Set.of()).forEach(System.out::println);
+                    System.out.flush();
+                }
+            }
             return 0;
         }
     }
