@@ -94,7 +94,7 @@ public final class LocalServer implements AutoCloseable {
 
             PythonRuntime python = config.python() == null ? PythonRuntime.fromPath() : new PythonRuntime(config.python());
             agent = new Agent(dataDir, db, config.startTimeout());
-            KernelApi kernels = new KernelApi(agent, new ImageRegistry(python), config.flushWindow());
+            KernelApi kernels = new KernelApi(agent, new ImageRegistry(db, python, agent.capacity()), config.flushWindow());
             Authenticator authenticator = new Authenticator(db, Clock.systemUTC());
             StreamApi streams = new StreamApi(agent, authenticator);
             Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels, streams));

@@ -37,6 +37,8 @@ public final class Agent implements AutoCloseable {
     private final Duration startTimeout;
     private final Map<String, LocalKernel> live = new ConcurrentHashMap<>();
     private final Object createLock = new Object();
+    private final MemoryWatchdog memoryWatchdog = new MemoryWatchdog(this::sessions);
+    private final ResourceSlots capacity = machineCapacity();
 
     public Agent(Path dataDir, Database db, Duration startTimeout) {
         this.sessionsDir = dataDir.resolve("sessions");
@@ -65,6 +67,11 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** The state store. */
+    public Database database() {
+        return db;
+    }
+
     private static String key(String accessKey, String sessionId) {
         return accessKey + "\u0000" + sessionId;
     }
@@ -89,7 +96,8 @@ public final class Agent implements AutoCloseable {
      * @throws ImageMismatchException when the live session runs another image
      * @throws KernelFailure when the runner cannot start (nothing is left behind)
      */
-    public Creation getOrCreate(String accessKey, String sessionId, Image image, String tag, Map<String, String> environ) {
+    public Creation getOrCreate(String accessKey, String sessionId, Image image, String tag, Map<String, String> environ,
+                                ResourceSlots slots) {
         synchronized (createLock) {
             LocalKernel existing = live.get(key(accessKey, sessionId));
             if (existing != null && !existing.isAlive()) {
@@ -122,12 +130,14 @@ public final class Agent implements AutoCloseable {
             }
             try {
                 db.insertKernel(new Database.KernelRow(id, sessionId, accessKey, image.canonicalName(), tag, "RUNNING",
-                        OffsetDateTime.now(ZoneOffset.UTC).toString(), null), Json.pythonDumps(environ));
+                        OffsetDateTime.now(ZoneOffset.UTC).toString(), null), Json.pythonDumps(environ),
+                        Json.pythonDumps(slots.toStrings()));
             } catch (SQLException e) {
                 kernel.destroy();
                 deleteTree(workDir);
                 throw new KernelFailure("Cannot record the session: " + e.getMessage(), e);
             }
+            kernel.slots(slots);
             live.put(key(accessKey, sessionId), kernel);
             LOG.log(System.Logger.Level.INFO, "started session {0} ({1}) for {2}", sessionId, image.canonicalName(), accessKey);
             return new Creation(kernel, true);
@@ -151,6 +161,7 @@ public final class Agent implements AutoCloseable {
                 destroy(old, "restart-failed");
                 throw e;
             }
+            fresh.slots(old.slots());
             live.put(key(old.accessKey(), old.sessionId()), fresh);
             return fresh;
         }
@@ -222,9 +233,49 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** The machine's CPU count and physical memory: what sessions may occupy in all. */
+    public ResourceSlots capacity() {
+        return capacity;
+    }
+
+    /** The slots occupied by the live sessions of {@code accessKey}, or of everyone when it is null. */
+    public ResourceSlots occupied(String accessKey) {
+        ResourceSlots sum = ResourceSlots.of(Map.of());
+        for (LocalKernel k : sessions()) {
+            if (accessKey == null || k.accessKey().equals(accessKey)) {
+                sum = sum.plus(k.slots());
+            }
+        }
+        return sum;
+    }
+
+    /** The number of live sessions of {@code accessKey}. */
+    public int count(String accessKey) {
+        return (int) sessions().stream().filter(k -> k.accessKey().equals(accessKey)).count();
+    }
+
+    static ResourceSlots machineCapacity() {
+        long memBytes = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    String v = line.substring(9).trim();
+                    memBytes = Long.parseLong(v.substring(0, v.indexOf(' '))) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            memBytes = java.lang.Runtime.getRuntime().maxMemory();
+        }
+        Map<String, java.math.BigDecimal> m = new LinkedHashMap<>();
+        m.put("cpu", java.math.BigDecimal.valueOf(java.lang.Runtime.getRuntime().availableProcessors()));
+        m.put("mem", java.math.BigDecimal.valueOf(memBytes));
+        return ResourceSlots.of(m);
+    }
+
     /** Destroys every live session. */
     @Override
     public void close() {
+        memoryWatchdog.close();
         for (LocalKernel kernel : sessions()) {
             destroy(kernel, "server-shutdown");
         }

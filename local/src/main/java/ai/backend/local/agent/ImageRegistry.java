@@ -1,17 +1,36 @@
 package ai.backend.local.agent;
 
+import ai.backend.local.store.Database;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps image references to runtimes: {@code python}, {@code python:<tag>}, and the same with a registry or
- * {@code lablup/} prefix ({@code index.docker.io/lablup/python:3.6-ubuntu18.04}) all run on the Python runtime.
+ * The images this server runs, read from the database: each name maps to a runtime and resource limits.
+ * A reference may carry a registry, a {@code lablup/} namespace and a tag
+ * ({@code index.docker.io/lablup/python:3.6-ubuntu18.04}); the tag is kept in the canonical name.
  */
 public final class ImageRegistry {
-    private final Runtime python;
+    private final Map<String, Database.ImageRow> rows = new LinkedHashMap<>();
+    private final PythonRuntime python;
+    private final ResourceSlots capacity;
 
-    public ImageRegistry(Runtime python) {
+    /**
+     * @param capacity the machine's slots, the maximum of images that set none
+     */
+    public ImageRegistry(Database db, PythonRuntime python, ResourceSlots capacity) {
         this.python = python;
+        this.capacity = capacity;
+        try {
+            for (Database.ImageRow row : db.images()) {
+                rows.put(row.name(), row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the images", e);
+        }
     }
 
     /** The image a reference names, or empty when this server does not know it. */
@@ -27,7 +46,7 @@ public final class ImageRegistry {
             tag = ref.substring(colon + 1);
             ref = ref.substring(0, colon);
         }
-        String name = slash >= 0 ? ref.substring(ref.lastIndexOf('/') + 1) : ref;
+        String name = slash >= 0 ? ref.substring(slash + 1) : ref;
         String namespace = slash >= 0 ? ref.substring(0, slash) : "";
         if (!(namespace.isEmpty() || namespace.equals("lablup") || namespace.endsWith("/lablup"))) {
             return Optional.empty();
@@ -35,9 +54,18 @@ public final class ImageRegistry {
         if (tag.isEmpty() || !tag.matches("[a-z0-9][a-z0-9._-]*")) {
             return Optional.empty();
         }
-        if (name.equals("python")) {
-            return Optional.of(new Image("python:" + tag, python));
+        Database.ImageRow row = rows.get(name);
+        if (row == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        Runtime runtime = row.runtime().startsWith("shell:")
+                ? new ShellRuntime(python, row.runtime().substring("shell:".length())) : python;
+        Map<String, BigDecimal> min = new LinkedHashMap<>();
+        min.put("cpu", ResourceSlots.parse("cpu", row.minCpu()));
+        min.put("mem", ResourceSlots.parse("mem", row.minMem()));
+        Map<String, BigDecimal> max = new LinkedHashMap<>();
+        max.put("cpu", row.maxCpu() == null ? capacity.get("cpu") : ResourceSlots.parse("cpu", row.maxCpu()));
+        max.put("mem", row.maxMem() == null ? capacity.get("mem") : ResourceSlots.parse("mem", row.maxMem()));
+        return Optional.of(new Image(name + ":" + tag, runtime, ResourceSlots.of(min), ResourceSlots.of(max)));
     }
 }

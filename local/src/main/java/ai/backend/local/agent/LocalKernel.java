@@ -41,6 +41,7 @@ public final class LocalKernel {
     private final Path logFile;
     private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
     private long loggedChars;
+    private volatile ResourceSlots slots = ResourceSlots.of(Map.of());
     /** The most console text copied into the session's log file. */
     static final long MAX_LOG_CHARS = 10L * 1024 * 1024;
     private final ReentrantLock executeLock = new ReentrantLock(true);
@@ -165,6 +166,29 @@ public final class LocalKernel {
 
     Path logFile() {
         return logFile;
+    }
+
+    /** The resource slots the session occupies. */
+    public ResourceSlots slots() {
+        return slots;
+    }
+
+    void slots(ResourceSlots occupied) {
+        this.slots = occupied;
+    }
+
+    /** The memory slot in bytes, or 0 for none. */
+    long memoryLimitBytes() {
+        java.math.BigDecimal mem = slots.get("mem");
+        return mem.signum() <= 0 || ResourceSlots.isInfinite(mem) ? 0 : mem.longValue();
+    }
+
+    /** Called by the memory watchdog before it kills {@code pid}: the run's console says why. */
+    void memoryExceeded(long pid, long usedBytes) {
+        events.add(new RunnerEvent("stderr", "\n[backend.ai] The session used " + (usedBytes >> 20)
+                + " MiB, more than its memory slot (mem=" + ResourceSlots.format("mem", slots.get("mem"))
+                + "): process " + pid + " was killed. Create the session with a larger slot, e.g. -r mem=4g.\n",
+                null, false, 0, null));
     }
 
     /** Counts a query against the session ({@code numQueriesExecuted}). */

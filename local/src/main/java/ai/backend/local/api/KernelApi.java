@@ -9,6 +9,8 @@ import ai.backend.local.agent.ImageRegistry;
 import ai.backend.local.agent.KernelFailure;
 import ai.backend.local.agent.LocalKernel;
 import ai.backend.local.agent.ProcessStats;
+import ai.backend.local.agent.ResourceSlots;
+import ai.backend.local.store.Database;
 import ai.backend.local.agent.UnknownRunException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +24,6 @@ import java.util.regex.Pattern;
 /** The kernel (compute session) endpoints of protocol §3.2. */
 public final class KernelApi {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]");
-    private static final Set<String> KNOWN_SLOTS = Set.of("cpu", "mem");
     private static final Set<String> MODES = Set.of("query", "batch", "complete", "continue", "input");
 
     private final Agent agent;
@@ -75,8 +76,13 @@ public final class KernelApi {
             throw Problem.invalidApiParams("Client upgrade required to use TPUs (v19.03+).");
         }
         Map<String, String> environ = environ(config.get("environ"));
-        validateResources(config.get("resources"));
+        Map<String, java.math.BigDecimal> requested = requestedSlots(config);
         String owner = ownerAccessKey(api);
+        Database.ResourcePolicy policy = policy(api.keypair());
+        boolean exists = agent.find(owner, token).isPresent();
+        if (!exists && agent.count(owner) >= policy.maxConcurrentSessions()) {
+            throw Problem.quotaExceeded(null);
+        }
         JsonNode mounts = config.get("mounts");
         if (mounts != null && !mounts.isNull()) {
             if (!mounts.isArray()) {
@@ -90,9 +96,10 @@ public final class KernelApi {
         String reference = image;
         Image resolved = images.resolve(reference)
                 .orElseThrow(() -> Problem.invalidApiParams("Unknown image reference: " + reference));
+        ResourceSlots slots = exists ? ResourceSlots.of(Map.of()) : checkSlots(resolved, requested, owner, policy);
         Agent.Creation creation;
         try {
-            creation = agent.getOrCreate(owner, token, resolved, tag, environ);
+            creation = agent.getOrCreate(owner, token, resolved, tag, environ, slots);
         } catch (ImageMismatchException e) {
             throw Problem.kernelAlreadyExists();
         } catch (KernelFailure e) {
@@ -278,19 +285,109 @@ public final class KernelApi {
         return env;
     }
 
-    private static void validateResources(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return;
+    /**
+     * The requested slots of {@code config.resources} (the legacy {@code instanceCores} /
+     * {@code instanceMemory} in GiB when it is absent).
+     */
+    private static Map<String, java.math.BigDecimal> requestedSlots(JsonNode config) {
+        Map<String, java.math.BigDecimal> slots = new LinkedHashMap<>();
+        JsonNode node = config.get("resources");
+        if (node == null) {
+            if (config.hasNonNull("instanceCores")) {
+                slots.put("cpu", parseSlot("cpu", config.get("instanceCores").asText()));
+            }
+            if (config.hasNonNull("instanceMemory")) {
+                slots.put("mem", parseSlot("mem", config.get("instanceMemory").asText() + "g"));
+            }
+            return slots;
+        }
+        if (node.isNull()) {
+            return slots;
         }
         if (!node.isObject()) {
             throw Problem.invalidApiParams("resources must be an object!");
         }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
-            String slot = it.next();
-            if (!KNOWN_SLOTS.contains(slot)) {
-                throw Problem.invalidApiParams("Unknown requested resource slot: " + slot);
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!ResourceSlots.KNOWN.containsKey(e.getKey())) {
+                throw Problem.invalidApiParams("Unknown requested resource slot: " + e.getKey());
+            }
+            if (e.getValue().isNull()) {
+                continue;
+            }
+            if (!e.getValue().isValueNode()) {
+                throw Problem.invalidApiParams("Invalid resource value: " + e.getKey() + "=" + e.getValue());
+            }
+            slots.put(e.getKey(), parseSlot(e.getKey(), e.getValue().asText()));
+        }
+        return slots;
+    }
+
+    private static java.math.BigDecimal parseSlot(String slot, String value) {
+        try {
+            return ResourceSlots.parse(slot, value);
+        } catch (IllegalArgumentException e) {
+            throw Problem.invalidApiParams(e.getMessage());
+        }
+    }
+
+    private Database.ResourcePolicy policy(ai.backend.local.store.Keypair keypair) {
+        try {
+            return agent.database().resourcePolicy(keypair.resourcePolicy()).orElseThrow(() ->
+                    Problem.internal("The keypair's resource policy " + keypair.resourcePolicy() + " does not exist."));
+        } catch (java.sql.SQLException e) {
+            throw Problem.internal(null);
+        }
+    }
+
+    /**
+     * Fills missing or zero slots with the image's minimum, then checks, in the manager's order: the image
+     * minimum, the image maximum, the keypair's policy total, and the machine's remaining capacity.
+     */
+    private ResourceSlots checkSlots(Image image, Map<String, java.math.BigDecimal> requested, String owner,
+                                     Database.ResourcePolicy policy) {
+        Map<String, java.math.BigDecimal> filled = new LinkedHashMap<>();
+        for (String slot : new String[] {"cpu", "mem"}) {
+            java.math.BigDecimal v = requested.get(slot);
+            filled.put(slot, v == null || v.signum() == 0 ? image.min().get(slot) : v);
+        }
+        ResourceSlots request = ResourceSlots.of(filled);
+        if (!image.min().fitsIn(request)) {
+            throw Problem.invalidApiParams("Your resource request is smaller than the minimum required by the image. ("
+                    + image.min() + ")");
+        }
+        if (!request.fitsIn(image.max())) {
+            throw Problem.invalidApiParams("Your resource request is larger than the maximum allowed by the image. ("
+                    + image.max() + ")");
+        }
+        ResourceSlots total = policyTotal(policy);
+        if (!agent.occupied(owner).plus(request).fitsIn(total)) {
+            throw Problem.invalidApiParams("Your resource quota is exceeded. (" + total + ")");
+        }
+        if (!agent.occupied(null).plus(request).fitsIn(agent.capacity())) {
+            throw Problem.instanceNotAvailable();
+        }
+        return request;
+    }
+
+    private static ResourceSlots policyTotal(Database.ResourcePolicy policy) {
+        Map<String, java.math.BigDecimal> total = new LinkedHashMap<>();
+        JsonNode slots;
+        try {
+            slots = Json.parse(policy.totalResourceSlots());
+        } catch (java.io.IOException e) {
+            slots = Json.MAPPER.createObjectNode();
+        }
+        boolean limited = "LIMITED".equalsIgnoreCase(policy.defaultForUnspecified());
+        for (String slot : new String[] {"cpu", "mem"}) {
+            JsonNode v = slots.get(slot);
+            if (v != null && !v.isNull()) {
+                total.put(slot, ResourceSlots.parse(slot, v.asText()));
+            } else {
+                total.put(slot, limited ? java.math.BigDecimal.ZERO : ResourceSlots.parse(slot, "inf"));
             }
         }
+        return ResourceSlots.of(total);
     }
 
     private static Problem agentFailure(String type, String title, KernelFailure e) {

@@ -38,6 +38,12 @@ public final class Database implements AutoCloseable {
             + " cpu_used INTEGER NOT NULL DEFAULT 0, mem_max_bytes INTEGER NOT NULL DEFAULT 0,"
             + " io_read_bytes INTEGER NOT NULL DEFAULT 0, io_write_bytes INTEGER NOT NULL DEFAULT 0);"
             + "CREATE INDEX kernels_by_owner ON kernels (access_key, sess_id, status);",
+        // 2: images and their resource limits; a null maximum means the machine's capacity
+        "CREATE TABLE images (name TEXT PRIMARY KEY, runtime TEXT NOT NULL, min_cpu TEXT NOT NULL, min_mem TEXT NOT NULL,"
+            + " max_cpu TEXT, max_mem TEXT, created_at TEXT NOT NULL);"
+            + "INSERT INTO images VALUES ('python', 'python', '1', '256m', NULL, NULL, datetime('now'));"
+            + "INSERT INTO images VALUES ('bash', 'shell:/bin/bash', '1', '64m', NULL, NULL, datetime('now'));"
+            + "INSERT INTO images VALUES ('sh', 'shell:/bin/sh', '1', '64m', NULL, NULL, datetime('now'));",
     };
 
     private final Connection conn;
@@ -149,6 +155,55 @@ public final class Database implements AutoCloseable {
                 rs.getString(6), rs.getInt(7));
     }
 
+    // ---- images
+
+    /** An image row: its runtime spec ({@code python} or {@code shell:<path>}) and resource limits as text. */
+    public record ImageRow(String name, String runtime, String minCpu, String minMem, String maxCpu, String maxMem) {
+    }
+
+    public synchronized List<ImageRow> images() throws SQLException {
+        List<ImageRow> list = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT name, runtime, min_cpu, min_mem, max_cpu, max_mem FROM images ORDER BY name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                list.add(new ImageRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)));
+            }
+        }
+        return list;
+    }
+
+    // ---- resource policies
+
+    /** A keypair resource policy (the fields the kernel API enforces). */
+    public record ResourcePolicy(String name, String defaultForUnspecified, String totalResourceSlots,
+                                 int maxConcurrentSessions) {
+    }
+
+    public synchronized Optional<ResourcePolicy> resourcePolicy(String name) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT name, default_for_unspecified, total_resource_slots,"
+                + " max_concurrent_sessions FROM keypair_resource_policies WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new ResourcePolicy(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getInt(4))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Changes a policy's limits (administration; tests). */
+    public synchronized void updateResourcePolicy(ResourcePolicy p) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE keypair_resource_policies SET default_for_unspecified = ?,"
+                + " total_resource_slots = ?, max_concurrent_sessions = ? WHERE name = ?")) {
+            ps.setString(1, p.defaultForUnspecified());
+            ps.setString(2, p.totalResourceSlots());
+            ps.setInt(3, p.maxConcurrentSessions());
+            ps.setString(4, p.name());
+            ps.executeUpdate();
+        }
+    }
+
     // ---- kernels
 
     /** A kernel row as stored. */
@@ -156,9 +211,10 @@ public final class Database implements AutoCloseable {
                             String createdAt, String terminatedAt) {
     }
 
-    public synchronized void insertKernel(KernelRow k, String environJson) throws SQLException {
+    public synchronized void insertKernel(KernelRow k, String environJson, String occupiedSlotsJson) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO kernels (id, sess_id, access_key, image, tag,"
-                + " status, created_at, environ) VALUES (?,?,?,?,?,?,?,?)")) {
+                + " status, created_at, environ, occupied_slots) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(9, occupiedSlotsJson);
             ps.setString(1, k.id());
             ps.setString(2, k.sessId());
             ps.setString(3, k.accessKey());
