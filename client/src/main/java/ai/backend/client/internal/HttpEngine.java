@@ -115,12 +115,25 @@ public final class HttpEngine implements AutoCloseable {
     }
 
     private HttpRequest toHttpRequest(Request request) {
-        ensureOpen();
         byte[] body = request.body();
+        return toHttpRequest(request, body.length == 0 && !hasBodyMethod(request.method())
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body), null);
+    }
+
+    /** Builds the request with the given body; {@code contentTypeHeader} overrides the Content-Type sent. */
+    private HttpRequest toHttpRequest(Request request, HttpRequest.BodyPublisher body, String contentTypeHeader) {
+        ensureOpen();
+        String[] headers = signedHeaders(request, false);
+        if (contentTypeHeader != null) {
+            for (int i = 0; i < headers.length; i += 2) {
+                if (headers[i].equals("Content-Type")) {
+                    headers[i + 1] = contentTypeHeader;
+                }
+            }
+        }
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(request, config.endpoint().getScheme().toLowerCase()))
-                .method(request.method(), body.length == 0 && !hasBodyMethod(request.method())
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-                .headers(signedHeaders(request, false));
+                .method(request.method(), body)
+                .headers(headers);
         if (!config.readTimeout().isZero()) {
             b.timeout(config.readTimeout());
         }
@@ -149,6 +162,32 @@ public final class HttpEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new BackendClientError("Interrupted while waiting for " + request.method() + " " + request.path(), e);
         }
+    }
+
+    /**
+     * Sends a streamed multipart body; {@code request} gives the method, path and query, and is signed as
+     * {@code multipart/form-data}. Blocks like {@link #send(Request)}.
+     */
+    public Response sendMultipart(Request request, MultipartBody body) {
+        Request signed = Request.builder(request.method(), request.path()).bytesBody(new byte[0], "multipart/form-data").build();
+        Request withQuery = request.query().isEmpty() ? signed : copyQuery(request, signed);
+        HttpRequest httpRequest = toHttpRequest(withQuery, body.publisher(), body.contentType());
+        try {
+            return check(client.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (HttpTimeoutException e) {
+            throw timeout(request, e);
+        } catch (IOException e) {
+            throw BackendClientError.connectionFailed(config.endpoint().toString(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendClientError("Interrupted while uploading to " + request.path(), e);
+        }
+    }
+
+    private static Request copyQuery(Request from, Request to) {
+        Request.Builder b = Request.builder(to.method(), to.path()).bytesBody(new byte[0], to.contentType());
+        from.query().forEach(b::queryParam);
+        return b.build();
     }
 
     /**

@@ -90,6 +90,32 @@ public final class Kernel {
         }
     }
 
+    /**
+     * Uploads files into the session's working directory, each under its path relative to {@code baseDir},
+     * streamed from disk (protocol §3.2.9; the manager accepts at most 20 files below 1 MiB each).
+     *
+     * @throws IllegalArgumentException when a file is not inside {@code baseDir}
+     * @throws ai.backend.client.BackendClientError when a file cannot be read
+     */
+    public void upload(List<java.nio.file.Path> files, java.nio.file.Path baseDir) {
+        java.nio.file.Path base = baseDir.toAbsolutePath().normalize();
+        ai.backend.client.internal.MultipartBody body = new ai.backend.client.internal.MultipartBody();
+        for (java.nio.file.Path f : files) {
+            java.nio.file.Path abs = f.toAbsolutePath().normalize();
+            if (!abs.startsWith(base) || abs.equals(base)) {
+                throw new IllegalArgumentException("File \"" + f + "\" is outside of the base directory \"" + base + "\".");
+            }
+            String name = base.relativize(abs).toString().replace(java.io.File.separatorChar, '/');
+            try {
+                body.addFile("src", name, abs);
+            } catch (java.io.FileNotFoundException e) {
+                throw new ai.backend.client.BackendClientError("Cannot read " + f + ": " + e.getMessage(), e);
+            }
+        }
+        engine.sendMultipart(ai.backend.client.Request.post(KernelCalls.path(id, "/upload"))
+                .queryParam("owner_access_key", ownerAccessKey).build(), body);
+    }
+
     /** The session's image, age, query count and memory figures (protocol §3.2.2). */
     public KernelInfo info() {
         return KernelInfo.fromJson(engine.send(KernelCalls.info(id, ownerAccessKey)).json());

@@ -247,6 +247,20 @@ public final class KernelApi {
         api.json(200, Map.of("result", result));
     }
 
+    /** The most files one upload may carry, and the size each must stay below (the manager's limits). */
+    static final int MAX_UPLOAD_FILES = 20;
+    static final long MAX_UPLOAD_FILE_BYTES = 1024 * 1024;
+
+    /** {@code POST /kernel/{sess}/upload}: multipart files into the session's working directory (§3.2.9). */
+    public void upload(ApiContext api) {
+        LocalKernel kernel = lookup(api);
+        java.nio.file.Path root = kernel.workDir().toAbsolutePath().normalize();
+        java.util.List<Uploads.Upload> uploads = Uploads.parts(api.ctx(), root.getParent(), MAX_UPLOAD_FILE_BYTES,
+                MAX_UPLOAD_FILES);
+        Uploads.writeAll(root, uploads);
+        api.empty(204);
+    }
+
     /** The session named in the path, owned by the requester or by {@code owner_access_key} (admins). */
     private LocalKernel lookup(ApiContext api) {
         String owner = ownerAccessKey(api);

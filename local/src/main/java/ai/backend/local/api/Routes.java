@@ -1,6 +1,7 @@
 package ai.backend.local.api;
 
 import ai.backend.client.internal.Json;
+import ai.backend.local.graphql.GraphQLApi;
 import ai.backend.local.store.Keypair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,7 +35,8 @@ public final class Routes {
     }
 
     /** Configures {@code config} with every route of this server. */
-    public static void install(JavalinConfig config, Authenticator authenticator, KernelApi kernels, StreamApi streams) {
+    public static void install(JavalinConfig config, Authenticator authenticator, KernelApi kernels, StreamApi streams,
+                               GraphQLApi graphql) {
         Routes r = new Routes(authenticator);
         config.router.ignoreTrailingSlashes = false;
         config.router.treatMultipleSlashesAsSingleSlash = false;
@@ -63,6 +65,8 @@ public final class Routes {
         config.routes.post("/kernel/{sess}/interrupt", r.user(kernels::interrupt));
         config.routes.post("/kernel/{sess}/complete", r.user(kernels::complete));
         config.routes.get("/kernel/{sess}/logs", r.user(kernels::logs));
+        config.routes.post("/admin/graphql", r.user(graphql::handle));
+        config.routes.post("/kernel/{sess}/upload", r.user(kernels::upload));
         streams.install(config);
 
         config.routes.exception(Problem.class, (e, ctx) -> render(ctx, e));
