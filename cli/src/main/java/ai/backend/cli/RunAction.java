@@ -53,7 +53,14 @@ final class RunAction {
             int exitCode;
             boolean failed = false;
             try {
-                ExecutionResult last = session.hello().isLegacy() ? kernel.run(cmd.code, new Printer()) : streamRun(kernel);
+                if (!cmd.files.isEmpty()) {
+                    pretty.waiting("[0] Uploading source files...");
+                    java.nio.file.Path base = (cmd.basedir == null ? java.nio.file.Path.of("") : cmd.basedir).toAbsolutePath();
+                    kernel.upload(cmd.files.stream().map(java.nio.file.Path::of).toList(), base);
+                    pretty.done("[0] Uploading done.");
+                }
+                ExecutionResult last = session.hello().isLegacy() && cmd.files.isEmpty()
+                        ? kernel.run(cmd.code, new Printer()) : streamRun(kernel);
                 exitCode = last.exitCode() == null ? 0 : last.exitCode();
                 pretty.done("[0] Execution finished. (exit code = " + exitCode + ")");
             } catch (BackendError e) {
@@ -95,7 +102,9 @@ final class RunAction {
     private ExecutionResult streamRun(Kernel kernel) {
         Printer printer = new Printer();
         ExecutionResult last = null;
-        try (ai.backend.client.kernel.ExecutionStream stream = kernel.stream(cmd.code, STREAM_IDLE_TIMEOUT)) {
+        try (ai.backend.client.kernel.ExecutionStream stream = cmd.files.isEmpty()
+                ? kernel.stream(cmd.code, STREAM_IDLE_TIMEOUT)
+                : kernel.streamBatch(new ai.backend.client.kernel.BatchOptions(cmd.clean, cmd.build, cmd.exec), STREAM_IDLE_TIMEOUT)) {
             for (ExecutionResult r = stream.next(); r != null; r = stream.next()) {
                 printer.onResult(r);
                 last = r;

@@ -28,6 +28,22 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--code"}, paramLabel = "CODE", description = "The code snippet, run in query mode.")
     String code;
 
+    @Option(names = "--clean", paramLabel = "CMD", defaultValue = "*",
+            description = "Batch mode: the command that cleans before building (default: ${DEFAULT-VALUE}, the image's rule).")
+    String clean;
+
+    @Option(names = "--build", paramLabel = "CMD", defaultValue = "*",
+            description = "Batch mode: the build command (default: ${DEFAULT-VALUE}: make if there is a Makefile, ...).")
+    String build;
+
+    @Option(names = "--exec", paramLabel = "CMD", defaultValue = "*",
+            description = "Batch mode: the command that runs the program (default: ${DEFAULT-VALUE}: python main.py, ...).")
+    String exec;
+
+    @Option(names = "--basedir", paramLabel = "PATH",
+            description = "The base directory of the uploaded files (default: the current directory).")
+    java.nio.file.Path basedir;
+
     @Option(names = "--rm", description = "Terminate the session after running.")
     boolean remove;
 
@@ -50,9 +66,16 @@ final class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "You should provide the command-line code snippet using \"-c\" option if run without files.");
         }
-        if (!files.isEmpty()) {
-            Pretty.stderr(false).fail("Running files (batch mode) is not available in this version yet; use -c.");
-            return 1;
+        java.nio.file.Path base = (basedir == null ? java.nio.file.Path.of("") : basedir).toAbsolutePath().normalize();
+        for (String f : files) {
+            java.nio.file.Path p = java.nio.file.Path.of(f).toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isRegularFile(p)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "No such file: " + f);
+            }
+            if (!p.startsWith(base)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "File \"" + f + "\" is outside of the base directory \"" + base + "\".");
+            }
         }
         return new RunAction(this).execute();
     }

@@ -7,6 +7,7 @@ import ai.backend.local.api.Authenticator;
 import ai.backend.local.api.KernelApi;
 import ai.backend.local.api.Routes;
 import ai.backend.local.api.StreamApi;
+import ai.backend.local.graphql.GraphQLApi;
 import ai.backend.local.store.Database;
 import ai.backend.local.store.Keypair;
 import io.javalin.Javalin;
@@ -97,7 +98,8 @@ public final class LocalServer implements AutoCloseable {
             KernelApi kernels = new KernelApi(agent, new ImageRegistry(db, python, agent.capacity()), config.flushWindow());
             Authenticator authenticator = new Authenticator(db, Clock.systemUTC());
             StreamApi streams = new StreamApi(agent, authenticator);
-            Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels, streams));
+            GraphQLApi graphql = new GraphQLApi(db, agent);
+            Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels, streams, graphql));
             try {
                 app.start(config.host(), config.port());
             } catch (RuntimeException e) {

@@ -101,6 +101,23 @@ class KernelLifecycleTest {
     }
 
     @Test
+    void filesWrittenToOutputAreListedInTheFinishedResult() {
+        Kernel k = create("files-");
+        try {
+            k.execute(ExecuteRequest.query("import os\nos.makedirs('.output', exist_ok=True)\nopen('.output/old.txt','w').write('1')"));
+            ExecutionResult r = k.execute(ExecuteRequest.query(
+                    "os.makedirs('.output/sub', exist_ok=True)\nopen('.output/sub/new.txt','w').write('2')\n"
+                            + "open('.output/.hidden','w').write('3')"));
+            assertThat(r.status()).isEqualTo(ExecutionStatus.FINISHED);
+            assertThat(r.files()).extracting(f -> f.name()).containsExactly("sub/new.txt");
+            assertThat(r.files().get(0).url()).startsWith("file:").endsWith("/.output/sub/new.txt");
+            assertThat(k.execute(ExecuteRequest.query("print(1)")).files()).isEmpty();
+        } finally {
+            k.destroy();
+        }
+    }
+
+    @Test
     void logsHoldTheConsoleOutput() {
         Kernel k = create("logs-");
         try {

@@ -7,7 +7,11 @@ import java.util.Objects;
  * protocol §4: a new run may leave the ID null (the server assigns one), while {@code continue} and
  * {@code input} must name the run they belong to.
  */
-public record ExecuteRequest(ExecutionMode mode, String runId, String code) {
+public record ExecuteRequest(ExecutionMode mode, String runId, String code, BatchOptions batchOptions) {
+    public ExecuteRequest(ExecutionMode mode, String runId, String code) {
+        this(mode, runId, code, null);
+    }
+
     public ExecuteRequest {
         Objects.requireNonNull(mode, "mode");
         code = code == null ? "" : code;
@@ -24,6 +28,11 @@ public record ExecuteRequest(ExecutionMode mode, String runId, String code) {
     /** A new query run with a caller-chosen run ID. */
     public static ExecuteRequest query(String runId, String code) {
         return new ExecuteRequest(ExecutionMode.QUERY, runId, code);
+    }
+
+    /** A new batch run (clean, build and exec steps) whose ID the server assigns. */
+    public static ExecuteRequest batch(BatchOptions options) {
+        return new ExecuteRequest(ExecutionMode.BATCH, null, "", java.util.Objects.requireNonNull(options, "options"));
     }
 
     /** Collects more output of the run {@code runId}. */

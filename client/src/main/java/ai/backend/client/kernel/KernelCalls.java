@@ -59,6 +59,14 @@ final class KernelCalls {
         body.put("mode", request.mode().wireName());
         body.put("code", request.code());
         body.put("runId", request.runId());
+        if (request.mode() == ExecutionMode.BATCH) {
+            BatchOptions b = request.batchOptions() == null ? BatchOptions.defaults() : request.batchOptions();
+            ObjectNode options = body.putObject("options");
+            options.put("clean", b.clean());
+            options.put("build", b.build());
+            options.put("buildLog", false);
+            options.put("exec", b.exec());
+        }
         return Request.post(path(sessionId, "")).queryParam("owner_access_key", ownerAccessKey).jsonBody(body).build();
     }
 

@@ -11,7 +11,15 @@ import java.util.List;
  * stdout or stderr chunks merged, order kept, each record at most {@link #MAX_RECORD_CHARS} characters.
  */
 public record ExecutionOutcome(String runId, String status, Integer exitCode, boolean passwordPrompt,
-                               List<ExecutionOutcome.Item> console) {
+                               List<ExecutionOutcome.Item> console, List<OutputFile> files) {
+    public ExecutionOutcome(String runId, String status, Integer exitCode, boolean passwordPrompt, List<Item> console) {
+        this(runId, status, exitCode, passwordPrompt, console, List.of());
+    }
+
+    /** A file the run wrote under {@code .output}: its path relative to it, and where it can be fetched. */
+    public record OutputFile(String name, String url) {
+    }
+
     /** One console record: {@code mime} is set for media records only. */
     public record Item(String type, String text, String mime) {
     }
@@ -36,7 +44,10 @@ public record ExecutionOutcome(String runId, String status, Integer exitCode, bo
         } else {
             node.putNull("options");
         }
-        node.putArray("files");
+        ArrayNode fileItems = node.putArray("files");
+        for (OutputFile f : files) {
+            fileItems.addObject().put("name", f.name()).put("url", f.url());
+        }
         ArrayNode items = node.putArray("console");
         for (Item record : console) {
             ArrayNode item = items.addArray().add(record.type());

@@ -53,6 +53,7 @@ public final class LocalKernel {
     /** The state of one run. Guarded by {@code executeLock}. */
     private static final class Run {
         final String runId;
+        Map<String, Long> outputBefore = Map.of();
         boolean finished;
         boolean waitingInput;
         boolean passwordPrompt;
@@ -288,6 +289,7 @@ public final class LocalKernel {
                 drainUntilFinished(previous, RUN_QUEUE_TIMEOUT);
             }
             Run run = new Run(runId == null ? newRunId() : runId);
+            run.outputBefore = outputSnapshot();
             current = run;
             send(Map.of("op", "query", "code", code));
             return collect(run, flushWindow);
@@ -308,6 +310,7 @@ public final class LocalKernel {
                 drainUntilFinished(previous, RUN_QUEUE_TIMEOUT);
             }
             Run run = new Run(runId == null ? newRunId() : runId);
+            run.outputBefore = outputSnapshot();
             current = run;
             java.util.Map<String, String> command = new java.util.HashMap<>();
             command.put("op", "batch");
@@ -493,7 +496,55 @@ public final class LocalKernel {
         return outcome(run, "continued", console);
     }
 
-    private static ExecutionOutcome outcome(Run run, String status, ExecutionOutcome.ConsoleBuilder console) {
+    /** The largest output file that is reported, as the agent skips larger ones. */
+    static final long MAX_OUTPUT_FILE_BYTES = 100L * 1024 * 1024;
+
+    /** Modification times of the files under {@code .output}, keyed by their relative path. */
+    private Map<String, Long> outputSnapshot() {
+        Path output = workDir.resolve(".output");
+        Map<String, Long> snapshot = new java.util.HashMap<>();
+        if (!java.nio.file.Files.isDirectory(output, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return snapshot;
+        }
+        try (var paths = java.nio.file.Files.walk(output)) {
+            paths.filter(p -> java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).forEach(p -> {
+                try {
+                    snapshot.put(output.relativize(p).toString(), java.nio.file.Files.getLastModifiedTime(p).toMillis()
+                            * 31 + java.nio.file.Files.size(p));
+                } catch (IOException ignored) {
+                    // vanished meanwhile
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return snapshot;
+        }
+        return snapshot;
+    }
+
+    /** Files created or changed under {@code .output} since the run started, skipping hidden and huge ones. */
+    private List<ExecutionOutcome.OutputFile> newOutputFiles(Run run) {
+        List<ExecutionOutcome.OutputFile> files = new java.util.ArrayList<>();
+        Path output = workDir.resolve(".output");
+        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(outputSnapshot()).entrySet()) {
+            Path file = output.resolve(e.getKey());
+            boolean hidden = false;
+            for (Path part : Path.of(e.getKey())) {
+                hidden |= part.toString().startsWith(".");
+            }
+            long size;
+            try {
+                size = java.nio.file.Files.size(file);
+            } catch (IOException ex) {
+                continue;
+            }
+            if (!hidden && size <= MAX_OUTPUT_FILE_BYTES && !e.getValue().equals(run.outputBefore.get(e.getKey()))) {
+                files.add(new ExecutionOutcome.OutputFile(e.getKey(), file.toUri().toString()));
+            }
+        }
+        return files;
+    }
+
+    private ExecutionOutcome outcome(Run run, String status, ExecutionOutcome.ConsoleBuilder console) {
         Integer exitCode;
         switch (status) {
             case "finished":
@@ -506,8 +557,10 @@ public final class LocalKernel {
             default:
                 exitCode = null;
         }
+        List<ExecutionOutcome.OutputFile> files = status.equals("finished") || status.equals("exec-timeout")
+                ? newOutputFiles(run) : List.of();
         return new ExecutionOutcome(run.runId, status, exitCode, status.equals("waiting-input") && run.passwordPrompt,
-                console.build());
+                console.build(), files);
     }
 
     /** Sends SIGINT to the runner, which interrupts the code it runs (or forwards it to a batch step). */

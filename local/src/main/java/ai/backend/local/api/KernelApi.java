@@ -147,6 +147,11 @@ public final class KernelApi {
                 case "input":
                     outcome = kernel.input(runId, code, flushWindow);
                     break;
+                case "batch":
+                    JsonNode options = body.get("options");
+                    outcome = kernel.batch(runId, text(options, "clean"), text(options, "build"), text(options, "exec"),
+                            flushWindow);
+                    break;
                 default:
                     throw Problem.invalidApiParams("The " + mode + " mode is not supported by this server yet.");
             }
@@ -418,7 +423,7 @@ public final class KernelApi {
     }
 
     private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
+        JsonNode v = node == null || !node.isObject() ? null : node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }
 }
