@@ -62,7 +62,7 @@ class ResourceIntegrationTest {
     @Test
     void requestsAreCheckedAgainstTheImageLimits() {
         assertRefused(() -> create("small", "mem=1m"), 400, "invalid-api-params",
-                "Your resource request is smaller than the minimum required by the image. (cpu=1 mem=256m)");
+                "Your resource request is smaller than the minimum required by the image. (cpu=0.01 mem=256m)");
         assertRefused(() -> create("large", "cpu=100000"), 400, "invalid-api-params",
                 "Your resource request is larger than the maximum allowed by the image. ("
                         + server.server().agent().capacity() + ")");
@@ -80,8 +80,9 @@ class ResourceIntegrationTest {
         assertRefused(() -> create("toomuch", "mem=" + (memBytes + (1L << 30))), 400, "invalid-api-params",
                 "Your resource request is larger than the maximum allowed by the image. ("
                         + server.server().agent().capacity() + ")");
-        create("allcpus", "cpu=" + cpus);
+        create("allcpus", "cpu=" + (cpus - 0.5));
         assertRefused(() -> create("onemore", "cpu=1"), 503, "instance-not-available", null);
+        assertThat(create("small-one").ref().created()).as("the default slot, 0.01 CPU, still fits").isTrue();
     }
 
     @Test

@@ -41,9 +41,9 @@ public final class Database implements AutoCloseable {
         // 2: images and their resource limits; a null maximum means the machine's capacity
         "CREATE TABLE images (name TEXT PRIMARY KEY, runtime TEXT NOT NULL, min_cpu TEXT NOT NULL, min_mem TEXT NOT NULL,"
             + " max_cpu TEXT, max_mem TEXT, created_at TEXT NOT NULL);"
-            + "INSERT INTO images VALUES ('python', 'python', '1', '256m', NULL, NULL, datetime('now'));"
-            + "INSERT INTO images VALUES ('bash', 'shell:/bin/bash', '1', '64m', NULL, NULL, datetime('now'));"
-            + "INSERT INTO images VALUES ('sh', 'shell:/bin/sh', '1', '64m', NULL, NULL, datetime('now'));",
+            + "INSERT INTO images VALUES ('python', 'python', '0.01', '256m', NULL, NULL, datetime('now'));"
+            + "INSERT INTO images VALUES ('bash', 'shell:/bin/bash', '0.01', '64m', NULL, NULL, datetime('now'));"
+            + "INSERT INTO images VALUES ('sh', 'shell:/bin/sh', '0.01', '64m', NULL, NULL, datetime('now'));",
     };
 
     private final Connection conn;
