@@ -36,6 +36,7 @@ public final class Main {
         new Entry("start", NONE, lines("Prepare and start a single compute session without executing codes."),
                 StartCommand.class),
         new Entry("terminate", new String[] {"rm", "kill"}, lines("Terminate the given sessions."), TerminateCommand.class),
+        new Entry("ps", NONE, lines("Lists the running sessions (admin sessions --status RUNNING)."), PsCommand.class),
         new Entry("logs", NONE, lines("Shows the output logs of a running container."), LogsCommand.class),
         new Entry("server", NONE, lines("Run the local Backend.AI server in the foreground (Ctrl-C stops it), or stop or locate it.",
                 "It runs compute sessions as local processes and keeps its state in the data directory."),

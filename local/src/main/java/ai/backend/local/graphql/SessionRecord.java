@@ -93,11 +93,14 @@ final class SessionRecord implements Typed {
             case "service_ports":
                 return List.of();
             case "occupied_slots":
+                return live != null ? live.slots().toStrings() : Map.of();
             case "occupied_shares":
                 return Map.of();
             case "mem_slot":
-                return 0; // legacy figures derived from occupied_slots, which is empty
+                // legacy: the memory slot in MiB
+                return live != null ? (int) (live.slots().get("mem").longValue() >> 20) : 0;
             case "cpu_slot":
+                return live != null ? live.slots().get("cpu").doubleValue() : 0.0;
             case "gpu_slot":
             case "tpu_slot":
                 return 0.0;

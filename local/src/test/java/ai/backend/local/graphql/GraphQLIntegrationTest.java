@@ -162,7 +162,7 @@ class GraphQLIntegrationTest {
         assertThat(first.get("terminated_at").isNull()).isTrue();
         assertThat(first.get("status").asText()).isEqualTo("RUNNING");
         assertThat(first.get("occupied_slots").isTextual()).isTrue();
-        assertThat(first.get("occupied_slots").asText()).isEqualTo("{}");
+        assertThat(first.get("occupied_slots").asText()).as("a JSON string inside JSON").isEqualTo("{\"cpu\": \"0.01\", \"mem\": \"268435456\"}");
         assertThat(first.get("mem_cur_bytes").isNumber()).isTrue();
         assertThat(first.get("mem_max_bytes").isNumber()).isTrue();
         assertThat(first.get("cpu_using").isFloatingPointNumber()).isTrue();
@@ -285,7 +285,7 @@ class GraphQLIntegrationTest {
             assertThat(d.get("terminated_at").isNull()).isTrue();
             assertThat(d.get("agent").asText()).isEqualTo("local");
             assertThat(d.get("status").asText()).isEqualTo("RUNNING");
-            assertThat(d.get("occupied_slots").asText()).isEqualTo("{}");
+            assertThat(d.get("occupied_slots").asText()).isEqualTo("{\"cpu\": \"0.01\", \"mem\": \"268435456\"}");
             for (String big : List.of("cpu_used", "mem_cur_bytes", "mem_max_bytes", "num_queries", "net_rx_bytes",
                     "net_tx_bytes", "io_read_bytes", "io_write_bytes", "io_max_scratch_size", "io_cur_scratch_size")) {
                 assertThat(d.get(big).isNumber()).as(big).isTrue();
@@ -304,7 +304,8 @@ class GraphQLIntegrationTest {
         assertThat(more.get("id").asText()).matches("[0-9a-f-]{36}");
         assertThat(more.get("registry").asText()).isEqualTo("local");
         assertThat(more.get("lang").asText()).isEqualTo(more.get("image").asText());
-        assertThat(more.get("mem_slot").asInt()).isZero();
+        assertThat(more.get("mem_slot").asInt()).as("the memory slot in MiB").isEqualTo(256);
+        assertThat(more.get("cpu_slot").asDouble()).isEqualTo(0.01);
         assertThat(more.get("cpu_slot").isFloatingPointNumber()).isTrue();
         assertThat(more.get("container_id").isNull()).isTrue();
         assertThat(more.get("service_ports").asText()).isEqualTo("[]");
