@@ -72,11 +72,43 @@ class BinLauncherIT {
         CliProcess.Result read = CliProcess.run(env, 60, "run", "-t", "shared01", "-c", "print(counter + 1)", "python");
         assertThat(read.stdout()).isEqualTo("42\n");
         assertThat(read.stderr()).contains("Reusing session shared01...");
+        CliProcess.Result ps = CliProcess.run(env, 60, "ps");
+        assertThat(ps.exitCode()).as(ps.stderr()).isZero();
+        List<String> table = ps.stdout().lines().toList();
+        assertThat(table.get(0)).startsWith("Session ID").contains("Image").contains("Occupied Resource")
+                .contains("Max Used Memory (MiB)").endsWith("CPU Using (%)");
+        assertThat(table.get(1)).matches("[- ]+");
+        assertThat(table.subList(2, table.size())).anySatisfy(row -> assertThat(row).startsWith("shared01").contains("RUNNING"));
+        assertThat(CliProcess.run(env, 60, "ps", "--id-only").stdout().lines()).contains("shared01");
+        String json = CliProcess.run(env, 60, "ps", "--output", "json").stdout();
+        var items = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(items.isArray()).isTrue();
+        assertThat(items.findValuesAsText("sess_id")).contains("shared01");
         CliProcess.Result rm = CliProcess.run(env, 60, "rm", "shared01");
         assertThat(rm.exitCode()).as(rm.stderr()).isZero();
+        assertThat(CliProcess.run(env, 60, "ps", "--id-only").stdout().lines()).doesNotContain("shared01");
         CliProcess.Result gone = CliProcess.run(env, 60, "rm", "shared01");
         assertThat(gone.exitCode()).isEqualTo(1);
         assertThat(gone.stderr()).contains("404").contains("No such kernel.");
+    }
+
+    @Test
+    void runUploadsFilesAndRunsThemInBatchModeWithStatistics() throws Exception {
+        Path src = Files.createTempDirectory("run-files-");
+        Files.writeString(src.resolve("main.py"), "import helper\nprint(helper.VALUE)\n");
+        Files.writeString(src.resolve("helper.py"), "VALUE = 'from an uploaded module'\n");
+        CliProcess.Result r = CliProcess.run(env, 120, "run", "--rm", "-s", "--basedir", src.toString(), "python",
+                src.resolve("main.py").toString(), src.resolve("helper.py").toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).contains("[0] Uploading done.").contains("[0] Clean finished. (exit code = 0)")
+                .contains("[0] Build finished. (exit code = 0)").contains("[0] Execution finished. (exit code = 0)")
+                .contains("[0] Statistics:");
+        assertThat(r.stdout()).startsWith("from an uploaded module\n").contains("cpu_used_msec").contains("mem_max_bytes")
+                .doesNotContain("precpu_used");
+        CliProcess.Result outside = CliProcess.run(env, 30, "run", "--basedir", src.toString(), "python", "/etc/hostname");
+        assertThat(outside.exitCode()).isEqualTo(2);
+        assertThat(outside.stderr()).contains("is outside of the base directory");
+        CliProcess.deleteTree(src);
     }
 
     @Test
