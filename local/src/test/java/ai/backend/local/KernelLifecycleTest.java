@@ -118,6 +118,46 @@ class KernelLifecycleTest {
     }
 
     @Test
+    void completionsComeFromTheInterpretersNamespace() {
+        Kernel k = create("compl-");
+        try {
+            k.execute(ExecuteRequest.query("import os\nmy_variable = 1\nmy_other = 2"));
+            assertThat(k.complete("print(my_")).containsExactlyInAnyOrder("my_variable", "my_other");
+            assertThat(k.complete("os.pa")).contains("os.path", "os.pardir");
+            assertThat(k.complete("")).isEmpty();
+        } finally {
+            k.destroy();
+        }
+    }
+
+    @Test
+    void shellSessionsRunCodeWithTheShell() {
+        Kernel k = user.kernels().getOrCreate(CreateKernelRequest.builder("bash").clientToken("bash-" + System.nanoTime()).build());
+        server.recordSessionPids();
+        try {
+            ExecutionResult r = k.execute(ExecuteRequest.query("echo \"$0 says hi\"; pwd; exit 3"));
+            assertThat(r.stdout()).startsWith("/bin/bash says hi\n").contains("/sessions/");
+            assertThat(r.exitCode()).isEqualTo(3);
+            StringBuilder out = new StringBuilder();
+            ExecutionResult last = k.run("read -r name; echo \"hello $name\"", new ai.backend.client.kernel.ExecutionListener() {
+                @Override
+                public void onResult(ExecutionResult result) {
+                    out.append(result.stdout());
+                }
+
+                @Override
+                public String onInputRequested(ExecutionResult result) {
+                    return "shell";
+                }
+            });
+            assertThat(out.toString()).isEqualTo("hello shell\n");
+            assertThat(last.exitCode()).isZero();
+        } finally {
+            k.destroy();
+        }
+    }
+
+    @Test
     void logsHoldTheConsoleOutput() {
         Kernel k = create("logs-");
         try {

@@ -58,6 +58,9 @@ Commands (Java -> runner), one JSON object per line; unknown ops are ignored:
         "data": null or "eof": true means end-of-file: input() raises EOFError,
         sys.stdin.readline() returns ""; a child's stdin pipe is closed (later
         input for that child is ignored).  Input while nothing runs is ignored.
+  {"op": "complete", "code": "..."} -> {"event": "completions", "items": [...]}: completions of the
+        identifier or attribute path that ends the code, from the namespace (rlcompleter); [] in shell
+        mode. Handled between runs (it waits while a run is in progress).
   {"op": "exit"}
         Exit with status 0 (after the current run; like every non-"input" command
         received during a run it is queued until the run ends).
@@ -177,7 +180,7 @@ matplotlib's plt.show() emits open figures as PNG (or SVG with env
 BACKEND_MPL_FORMAT=svg).
 """
 import ast, base64, builtins, codecs, collections, fcntl, functools, getpass, io, itertools
-import json, linecache, math, mimetypes, operator, os, platform, queue, signal, stat, struct
+import json, linecache, math, mimetypes, operator, os, platform, queue, re, signal, stat, struct
 import subprocess, sys, termios, threading, time, traceback, types, uuid
 
 _SELF = (lambda: None).__code__.co_filename
@@ -1199,6 +1202,29 @@ def _timeout_of(cmd):
         return None
     return float(value) if 0 < value and math.isfinite(value) else None
 
+_COMPLETION_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*$")
+
+def _complete(code):
+    """Completions of the identifier or attribute path that ends ``code``, from the session's namespace."""
+    if _SHELL is not None:
+        return []
+    match = _COMPLETION_WORD.search(code)
+    if not match:
+        return []
+    import rlcompleter
+    completer = rlcompleter.Completer(_NS)
+    items = []
+    for state in range(200):
+        try:
+            item = completer.complete(match.group(0), state)
+        except Exception:
+            break
+        if item is None:
+            break
+        if item not in items:
+            items.append(item)
+    return items
+
 def main():
     _parse_args(sys.argv[1:])
     _setup()
@@ -1222,6 +1248,8 @@ def main():
                     _run_shell_query(code, _timeout_of(cmd))
             elif op == "batch":
                 _run_batch(cmd, _timeout_of(cmd))
+            elif op == "complete":
+                emit({"event": "completions", "items": _complete(str(cmd.get("code") or ""))})
         except Exception:  # a runner bug must not kill the session
             _put("stderr", "python_runner internal error:\n" + traceback.format_exc())
             emit({"event": "finished", "exitCode": -1})
