@@ -119,25 +119,29 @@ public final class LocalKernel {
     }
 
     private void readEvents() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isBlank()) {
+        // The runner writes one JSON object per line; read them as a stream of root values, which needs
+        // no line splitting (a JSON string never holds a raw newline).
+        try (com.fasterxml.jackson.core.JsonParser parser = Json.MAPPER.getFactory().createParser(process.getInputStream())) {
+            while (true) {
+                RunnerEvent event;
+                try {
+                    event = RunnerEvent.next(parser);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException bad) {
+                    events.add(new RunnerEvent("stderr", "[runner] unreadable event: " + bad.getOriginalMessage() + "\n",
+                            null, false, 0, null));
+                    break;
+                }
+                if (event == null) {
+                    break;
+                }
+                if (event.kind().equals("completions")) {
+                    completions.add(event);
                     continue;
                 }
-                try {
-                    RunnerEvent event = RunnerEvent.fromJson(Json.parse(line));
-                    if (event.kind().equals("completions")) {
-                        completions.add(event);
-                        continue;
-                    }
-                    if (event.kind().equals("stdout") || event.kind().equals("stderr")) {
-                        log(event.text());
-                    }
-                    events.add(event);
-                } catch (IOException badLine) {
-                    events.add(new RunnerEvent("stderr", "[runner] unreadable event: " + line + "\n", null, false, 0, null));
+                if (event.kind().equals("stdout") || event.kind().equals("stderr")) {
+                    log(event.text());
                 }
+                events.add(event);
             }
         } catch (IOException ignored) {
             // the runner is gone

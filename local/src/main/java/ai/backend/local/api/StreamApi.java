@@ -51,6 +51,7 @@ public final class StreamApi implements AutoCloseable {
         final LocalKernel kernel;
         final WsContext ws;
         final BlockingQueue<String> inputs = new LinkedBlockingQueue<>();
+        final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(FRAMES_IN_FLIGHT);
         volatile boolean started;
         volatile boolean finished;
         volatile boolean closed;
@@ -134,6 +135,7 @@ public final class StreamApi implements AutoCloseable {
                     case "finished":
                     case "exec-timeout":
                         run.finished = true;
+                        drain(run);
                         run.ws.closeSession(1000, null);
                         return;
                     case "waiting-input":
@@ -163,18 +165,47 @@ public final class StreamApi implements AutoCloseable {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    /** Sends one frame and waits until it is written, so that a slow client slows the run down. */
+    /** Frames written but not yet confirmed; a slow client makes {@link #send} wait, slowing the run down. */
+    private static final int FRAMES_IN_FLIGHT = 4;
+
+    /** Sends one frame, waiting while {@link #FRAMES_IN_FLIGHT} frames are still being written. */
     private static void send(StreamRun run, String frame) {
         if (!run.ws.session.isOpen()) {
             run.closed = true;
             return;
         }
-        Callback.Completable done = new Callback.Completable();
-        run.ws.session.sendText(frame, done);
         try {
-            done.get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
+            if (!run.inFlight.tryAcquire(60, TimeUnit.SECONDS)) {
+                run.closed = true;
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             run.closed = true;
+            return;
+        }
+        run.ws.session.sendText(frame, new Callback() {
+            @Override
+            public void succeed() {
+                run.inFlight.release();
+            }
+
+            @Override
+            public void fail(Throwable x) {
+                run.closed = true;
+                run.inFlight.release();
+            }
+        });
+    }
+
+    /** Waits until every frame sent is written (before closing the socket). */
+    private static void drain(StreamRun run) {
+        try {
+            if (run.inFlight.tryAcquire(FRAMES_IN_FLIGHT, 60, TimeUnit.SECONDS)) {
+                run.inFlight.release(FRAMES_IN_FLIGHT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -183,6 +214,7 @@ public final class StreamApi implements AutoCloseable {
         frame.put("status", "error");
         frame.put("msg", message);
         send(run, Json.pythonDumps(frame));
+        drain(run);
         run.finished = true;
         if (run.ws.session.isOpen()) {
             run.ws.closeSession(1000, null);

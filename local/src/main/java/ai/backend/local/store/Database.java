@@ -57,6 +57,8 @@ public final class Database implements AutoCloseable {
         Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement st = conn.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
+            // WAL with synchronous=NORMAL: no fsync per commit (a crash may lose the last commits, never corrupt)
+            st.execute("PRAGMA synchronous=NORMAL");
             st.execute("PRAGMA busy_timeout=5000");
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         }
