@@ -27,11 +27,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long a REST execute call collects output before answering 'continued' (default: ${DEFAULT-VALUE}).")
     long flushWindowMillis;
 
+    @Option(names = "--exec-timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "End runs that take longer with exec-timeout, unless the session sets its own (default: 0, no limit).")
+    double execTimeoutSeconds;
+
     @Override
     public Integer call() {
         Path dir = dataDir == null ? LocalServerConfig.defaultDataDir() : dataDir;
         LocalServerConfig config = LocalServerConfig.defaults(dir).withHost(host).withPort(port)
-                .withFlushWindow(Duration.ofMillis(flushWindowMillis));
+                .withFlushWindow(Duration.ofMillis(flushWindowMillis))
+                .withExecTimeout(Duration.ofMillis(Math.round(execTimeoutSeconds * 1000)));
         return ServerRunner.runForeground(config);
     }
 

@@ -22,8 +22,10 @@ public final class CreateKernelRequest {
     private final Map<String, String> resources;
     private final int clusterSize;
     private final String tag;
+    private final java.time.Duration execTimeout;
 
     private CreateKernelRequest(Builder b) {
+        this.execTimeout = b.execTimeout;
         this.image = b.image;
         this.clientToken = b.clientToken == null ? randomToken() : b.clientToken;
         this.mounts = List.copyOf(b.mounts);
@@ -74,6 +76,11 @@ public final class CreateKernelRequest {
         return tag;
     }
 
+    /** The session's execution timeout, or null for the server's default. */
+    public java.time.Duration execTimeout() {
+        return execTimeout;
+    }
+
     /** Builds a {@link CreateKernelRequest}. Not thread-safe. */
     public static final class Builder {
         private final String image;
@@ -83,6 +90,7 @@ public final class CreateKernelRequest {
         private final Map<String, String> resources = new LinkedHashMap<>();
         private int clusterSize = 1;
         private String tag;
+        private java.time.Duration execTimeout;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -146,6 +154,15 @@ public final class CreateKernelRequest {
 
         public Builder tag(String tag) {
             this.tag = tag;
+            return this;
+        }
+
+        /**
+         * Runs longer than this end with {@code exec-timeout}. Sent as {@code config.execTimeout} (seconds), an
+         * extension of the local server; a real manager ignores it.
+         */
+        public Builder execTimeout(java.time.Duration timeout) {
+            this.execTimeout = timeout;
             return this;
         }
 

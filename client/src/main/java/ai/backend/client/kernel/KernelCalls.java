@@ -32,6 +32,9 @@ final class KernelCalls {
         cfg.put("clusterSize", spec.clusterSize());
         ObjectNode resources = cfg.putObject("resources");
         spec.resources().forEach(resources::put);
+        if (spec.execTimeout() != null) {
+            cfg.put("execTimeout", spec.execTimeout().toMillis() / 1000.0);
+        }
         return Request.post("/kernel/create").jsonBody(body).build();
     }
 

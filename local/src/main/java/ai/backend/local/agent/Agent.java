@@ -162,6 +162,7 @@ public final class Agent implements AutoCloseable {
                 throw e;
             }
             fresh.slots(old.slots());
+            fresh.execTimeout(old.execTimeout());
             live.put(key(old.accessKey(), old.sessionId()), fresh);
             return fresh;
         }

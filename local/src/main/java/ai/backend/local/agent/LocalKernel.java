@@ -42,6 +42,7 @@ public final class LocalKernel {
     private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
     private long loggedChars;
     private volatile ResourceSlots slots = ResourceSlots.of(Map.of());
+    private volatile Duration execTimeout = Duration.ZERO;
     /** The most console text copied into the session's log file. */
     static final long MAX_LOG_CHARS = 10L * 1024 * 1024;
     private final ReentrantLock executeLock = new ReentrantLock(true);
@@ -182,6 +183,23 @@ public final class LocalKernel {
         this.slots = occupied;
     }
 
+    /** The longest a run may take before it ends with {@code exec-timeout}; zero means no limit. */
+    public Duration execTimeout() {
+        return execTimeout;
+    }
+
+    public void execTimeout(Duration timeout) {
+        this.execTimeout = timeout == null ? Duration.ZERO : timeout;
+    }
+
+    /** Adds the execution timeout, when there is one, to a run command. */
+    private Map<String, Object> withTimeout(Map<String, Object> command) {
+        if (!execTimeout.isZero()) {
+            command.put("timeout", execTimeout.toMillis() / 1000.0);
+        }
+        return command;
+    }
+
     /** The memory slot in bytes, or 0 for none. */
     long memoryLimitBytes() {
         java.math.BigDecimal mem = slots.get("mem");
@@ -295,7 +313,10 @@ public final class LocalKernel {
             Run run = new Run(runId == null ? newRunId() : runId);
             run.outputBefore = outputSnapshot();
             current = run;
-            send(Map.of("op", "query", "code", code));
+            Map<String, Object> command = new java.util.HashMap<>();
+            command.put("op", "query");
+            command.put("code", code);
+            send(withTimeout(command));
             return collect(run, flushWindow);
         } finally {
             executeLock.unlock();
@@ -316,12 +337,12 @@ public final class LocalKernel {
             Run run = new Run(runId == null ? newRunId() : runId);
             run.outputBefore = outputSnapshot();
             current = run;
-            java.util.Map<String, String> command = new java.util.HashMap<>();
+            java.util.Map<String, Object> command = new java.util.HashMap<>();
             command.put("op", "batch");
             command.put("clean", clean);
             command.put("build", build);
             command.put("exec", exec);
-            send(command);
+            send(withTimeout(command));
             return collect(run, flushWindow);
         } finally {
             executeLock.unlock();
@@ -386,7 +407,7 @@ public final class LocalKernel {
         return run;
     }
 
-    private void send(Map<String, String> command) {
+    private void send(Map<String, ?> command) {
         if (!isAlive()) {
             throw new KernelFailure("The session's runner process has exited.", null);
         }

@@ -29,11 +29,16 @@ public final class KernelApi {
     private final Agent agent;
     private final ImageRegistry images;
     private final Duration flushWindow;
+    private final Duration defaultExecTimeout;
 
-    public KernelApi(Agent agent, ImageRegistry images, Duration flushWindow) {
+    /**
+     * @param defaultExecTimeout the execution timeout of sessions that set none (zero: no limit)
+     */
+    public KernelApi(Agent agent, ImageRegistry images, Duration flushWindow, Duration defaultExecTimeout) {
         this.agent = agent;
         this.images = images;
         this.flushWindow = flushWindow;
+        this.defaultExecTimeout = defaultExecTimeout;
     }
 
     /** {@code POST /kernel/create} and {@code POST /kernel}: get-or-create (§3.2.1). */
@@ -76,6 +81,14 @@ public final class KernelApi {
             throw Problem.invalidApiParams("Client upgrade required to use TPUs (v19.03+).");
         }
         Map<String, String> environ = environ(config.get("environ"));
+        Duration execTimeout = defaultExecTimeout;
+        JsonNode timeoutNode = config.get("execTimeout");
+        if (timeoutNode != null && !timeoutNode.isNull()) {
+            if (!timeoutNode.isNumber() || timeoutNode.asDouble() < 0) {
+                throw Problem.invalidApiParams("execTimeout must be a number of seconds (0 for no limit)!");
+            }
+            execTimeout = Duration.ofMillis(Math.round(timeoutNode.asDouble() * 1000));
+        }
         Map<String, java.math.BigDecimal> requested = requestedSlots(config);
         String owner = ownerAccessKey(api);
         Database.ResourcePolicy policy = policy(api.keypair());
@@ -104,6 +117,9 @@ public final class KernelApi {
             throw Problem.kernelAlreadyExists();
         } catch (KernelFailure e) {
             throw agentFailure("kernel-creation-failed", "Kernel creation has failed.", e);
+        }
+        if (creation.created()) {
+            creation.kernel().execTimeout(execTimeout);
         }
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("kernelId", creation.kernel().sessionId());
@@ -152,8 +168,12 @@ public final class KernelApi {
                     outcome = kernel.batch(runId, text(options, "clean"), text(options, "build"), text(options, "exec"),
                             flushWindow);
                     break;
-                default:
-                    throw Problem.invalidApiParams("The " + mode + " mode is not supported by this server yet.");
+                default: // complete: as POST /kernel/{sess}/complete, answered usefully (19.03.5 fails with 500)
+                    Map<String, Object> completion = new LinkedHashMap<>();
+                    completion.put("status", "finished");
+                    completion.put("completions", kernel.complete(code));
+                    api.json(200, Map.of("result", completion));
+                    return;
             }
         } catch (UnknownRunException e) {
             throw Problem.invalidApiParams(e.getMessage());
