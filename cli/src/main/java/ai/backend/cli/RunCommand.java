@@ -32,12 +32,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Batch mode: the command that cleans before building (default: ${DEFAULT-VALUE}, the image's rule).")
     String clean;
 
-    @Option(names = "--build", paramLabel = "CMD", defaultValue = "*",
-            description = "Batch mode: the build command (default: ${DEFAULT-VALUE}: make if there is a Makefile, ...).")
+    @Option(names = "--build", paramLabel = "CMD",
+            description = "Batch mode: the build command, a template for --build-range (default: *, make if there is a Makefile, ...).")
     String build;
 
-    @Option(names = "--exec", paramLabel = "CMD", defaultValue = "*",
-            description = "Batch mode: the command that runs the program (default: ${DEFAULT-VALUE}: python main.py, ...).")
+    @Option(names = "--exec", paramLabel = "CMD",
+            description = "Batch mode: the command that runs the program, a template for --exec-range (default: *, python main.py, ...).")
     String exec;
 
     @Option(names = "--basedir", paramLabel = "PATH",
@@ -46,6 +46,20 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--rm", description = "Terminate the session after running.")
     boolean remove;
+
+    @Option(names = "--env-range", paramLabel = "RANGE_EXPR",
+            description = "A variable for -e templates: NAME=case:a,b | NAME=range:start,stop[,step] | NAME=linspace:start,stop,num (repeatable).")
+    List<String> envRanges = new ArrayList<>();
+
+    @Option(names = "--build-range", paramLabel = "RANGE_EXPR", description = "A variable for the --build template (repeatable).")
+    List<String> buildRanges = new ArrayList<>();
+
+    @Option(names = "--exec-range", paramLabel = "RANGE_EXPR", description = "A variable for the --exec template (repeatable).")
+    List<String> execRanges = new ArrayList<>();
+
+    @Option(names = "--max-parallel", paramLabel = "NUM", defaultValue = "2",
+            description = "How many sessions run at once when the ranges make several cases (default: ${DEFAULT-VALUE}).")
+    int maxParallel;
 
     @Option(names = {"-s", "--stats"}, description = "Show resource usage statistics after terminating the session (with --rm).")
     boolean stats;

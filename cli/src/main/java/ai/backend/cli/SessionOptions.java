@@ -46,6 +46,11 @@ final class SessionOptions {
 
     /** The creation request; validates the token length and cluster size as usage errors. */
     CreateKernelRequest toRequest(String image, String token, picocli.CommandLine cmd) {
+        return toRequest(image, token, cmd, pairs(envs, "--env", cmd));
+    }
+
+    /** The creation request with the given environment (e.g. filled-in templates). */
+    CreateKernelRequest toRequest(String image, String token, picocli.CommandLine cmd, Map<String, String> environ) {
         if (token.length() < 4 || token.length() > 64) {
             throw new ParameterException(cmd, "The session ID must be 4 to 64 characters long, not " + token.length()
                     + " ('" + token + "').");
@@ -53,7 +58,7 @@ final class SessionOptions {
         if (clusterSize < 1 || clusterSize > 3) {
             throw new ParameterException(cmd, "Invalid cluster size.");
         }
-        return CreateKernelRequest.builder(image).clientToken(token).environ(pairs(envs, "--env", cmd))
+        return CreateKernelRequest.builder(image).clientToken(token).environ(environ)
                 .mounts(mounts).resources(pairs(resources, "--resources", cmd)).clusterSize(clusterSize).tag(tag).build();
     }
 }

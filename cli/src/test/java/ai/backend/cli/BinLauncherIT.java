@@ -30,8 +30,10 @@ class BinLauncherIT {
     @AfterAll
     static void stopServer() throws Exception {
         Path dataDir = home.resolve(".backend.ai/local");
-        Optional<ServerFiles.State> state = ServerFiles.readState(dataDir);
-        CliProcess.Result stop = CliProcess.run(env, 60, "server", "stop");
+        String pidText = Files.exists(dataDir.resolve("server.properties"))
+                ? Files.readString(dataDir.resolve("server.properties")) : "";
+        CliProcess.Result stop = CliProcess.run(env, 60, "server", "stop");   // first, whatever else fails
+        Optional<ServerFiles.State> state = pidText.isEmpty() ? Optional.empty() : parseState(pidText);
         assertThat(stop.exitCode()).isZero();
         if (state.isPresent()) {
             Optional<ProcessHandle> server = ProcessHandle.of(state.get().pid());
@@ -39,6 +41,13 @@ class BinLauncherIT {
         }
         assertThat(runnerProcessesUnder(dataDir)).as("session processes left behind").isEmpty();
         CliProcess.deleteTree(home);
+    }
+
+    private static Optional<ServerFiles.State> parseState(String properties) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        p.load(new java.io.StringReader(properties));
+        return p.getProperty("pid") == null ? Optional.empty()
+                : Optional.of(new ServerFiles.State(Long.parseLong(p.getProperty("pid")), p.getProperty("endpoint")));
     }
 
     static List<ProcessHandle> runnerProcessesUnder(Path dataDir) {
@@ -108,6 +117,46 @@ class BinLauncherIT {
         CliProcess.Result outside = CliProcess.run(env, 30, "run", "--basedir", src.toString(), "python", "/etc/hostname");
         assertThat(outside.exitCode()).isEqualTo(2);
         assertThat(outside.stderr()).contains("is outside of the base directory");
+        CliProcess.deleteTree(src);
+    }
+
+    @Test
+    void rangeExpressionsRunOneSessionPerCaseAtMostMaxParallelAtATime() throws Exception {
+        Path src = Files.createTempDirectory("run-ranges-");
+        Files.writeString(src.resolve("main.py"), "import os, sys, time\nstart = time.time()\ntime.sleep(0.6)\n"
+                + "print(os.environ['MODE'], sys.argv[1], start, time.time())\n");
+        CliProcess.Result r = CliProcess.run(env, 180, "run", "--rm", "--basedir", src.toString(), "-t", "ranges",
+                "-e", "MODE=$m", "--env-range", "m=case:fast,slow", "--exec", "python main.py $n",
+                "--exec-range", "n=range:1,3", "--max-parallel", "2", "python", src.resolve("main.py").toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout().lines()).containsExactly(
+                "env = 'MODE=fast', build = '*', exec = 'python main.py 1'",
+                "env = 'MODE=fast', build = '*', exec = 'python main.py 2'",
+                "env = 'MODE=slow', build = '*', exec = 'python main.py 1'",
+                "env = 'MODE=slow', build = '*', exec = 'python main.py 2'");
+        assertThat(r.stderr()).contains("Running multiple sessions for the following combinations:")
+                .contains("client-logs directory.");
+        Path logs = home.resolve(".cache/backend.ai/client-logs");
+        List<double[]> spans = new java.util.ArrayList<>();
+        String[] expected = {"fast 1", "fast 2", "slow 1", "slow 2"};
+        for (int i = 0; i < 4; i++) {
+            String out = Files.readString(logs.resolve("ranges-" + i + ".stdout.log"));
+            assertThat(out).startsWith(expected[i] + " ");
+            String[] f = out.trim().split(" ");
+            spans.add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+            assertThat(Files.readString(logs.resolve("ranges-" + i + ".stderr.log"))).contains("[" + i + "] Execution finished. (exit code = 0)");
+        }
+        for (double[] span : spans) {
+            double t = span[0] + 0.3;
+            long running = spans.stream().filter(o -> o[0] <= t && t <= o[1]).count();
+            assertThat(running).as("runs at once").isLessThanOrEqualTo(2);
+        }
+        CliProcess.Result bad = CliProcess.run(env, 30, "run", "-e", "A=$undefined", "-c", "1", "python");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr()).contains("Unknown variable $undefined");
+        CliProcess.Result badRange = CliProcess.run(env, 30, "run", "--env-range", "x=grid:1", "-c", "1", "python");
+        assertThat(badRange.exitCode()).isEqualTo(2);
+        assertThat(badRange.stderr()).contains("Unrecognized range expression type 'grid'");
         CliProcess.deleteTree(src);
     }
 
