@@ -46,6 +46,11 @@ public final class AsyncKernel {
         return ExecutionStream.open(engine, ref, "query", code, null, idleTimeout, java.util.Objects.requireNonNull(onResult));
     }
 
+    /** Opens a terminal; see {@link Kernel#terminal}. */
+    public CompletableFuture<TerminalStream> terminal(java.util.function.Consumer<byte[]> onOutput) {
+        return TerminalStream.open(engine, ref, onOutput);
+    }
+
     /** Runs a batch job over a WebSocket; see {@link #stream}. */
     public CompletableFuture<ExecutionStream> streamBatch(BatchOptions options, java.time.Duration idleTimeout,
                                                           java.util.function.Consumer<ExecutionResult> onResult) {

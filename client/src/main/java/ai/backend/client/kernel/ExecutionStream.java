@@ -1,20 +1,15 @@
 package ai.backend.client.kernel;
 
-import ai.backend.client.BackendAPIError;
 import ai.backend.client.BackendClientError;
 import ai.backend.client.BackendError;
-import ai.backend.client.Request;
 import ai.backend.client.internal.HttpEngine;
-import ai.backend.client.internal.HttpStatus;
 import ai.backend.client.internal.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -70,15 +65,6 @@ public final class ExecutionStream implements AutoCloseable {
                                                    BatchOptions batch, Duration idleTimeout,
                                                    Consumer<ExecutionResult> callback) {
         ExecutionStream stream = new ExecutionStream(callback, idleTimeout);
-        Request request = Request.get(KernelCalls.path(ref.id(), "/execute").replaceFirst("^/kernel", "/stream/kernel"))
-                .queryParam("owner_access_key", ref.ownerAccessKey()).build();
-        String scheme = engine.config().endpoint().getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
-        WebSocket.Builder builder = engine.httpClient().newWebSocketBuilder()
-                .connectTimeout(engine.config().connectTimeout().isZero() ? Duration.ofDays(1) : engine.config().connectTimeout());
-        String[] headers = engine.signedHeaders(request, true);
-        for (int i = 0; i < headers.length; i += 2) {
-            builder.header(headers[i], headers[i + 1]);
-        }
         ObjectNode first = Json.MAPPER.createObjectNode();
         first.put("code", code);
         first.put("mode", mode);
@@ -89,36 +75,12 @@ public final class ExecutionStream implements AutoCloseable {
             options.put("buildLog", false);
             options.put("exec", batch.exec());
         }
-        return builder.buildAsync(engine.uri(request, scheme), stream.new Listener())
-                .handle((ws, error) -> {
-                    if (error != null) {
-                        throw handshakeFailure(engine, error);
-                    }
-                    stream.socket = ws;
-                    stream.startWatchdog();
-                    ws.sendText(Json.pythonDumps(first), true);
-                    return stream;
-                });
-    }
-
-    private static BackendError handshakeFailure(HttpEngine engine, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof WebSocketHandshakeException) {
-            var response = ((WebSocketHandshakeException) cause).getResponse();
-            Object body = response.body();
-            String text = body instanceof byte[] ? new String((byte[]) body, java.nio.charset.StandardCharsets.UTF_8)
-                    : body == null ? "" : body.toString();
-            if (text.isEmpty()) {
-                // the JDK does not keep the body of a refused handshake: say what is known
-                text = "{\"type\": \"" + BackendAPIError.GENERIC_ERROR_TYPE + "\", \"title\": \"The WebSocket handshake was refused with HTTP "
-                        + response.statusCode() + " " + HttpStatus.reason(response.statusCode()) + ".\"}";
-            }
-            return BackendAPIError.fromBody(response.statusCode(), HttpStatus.reason(response.statusCode()), text);
-        }
-        if (cause instanceof BackendError) {
-            return (BackendError) cause;
-        }
-        return BackendClientError.connectionFailed(engine.config().endpoint().toString(), cause);
+        return StreamSockets.connect(engine, ref, "execute", stream.new Listener()).thenApply(ws -> {
+            stream.socket = ws;
+            stream.startWatchdog();
+            ws.sendText(Json.pythonDumps(first), true);
+            return stream;
+        });
     }
 
     private void startWatchdog() {

@@ -79,6 +79,14 @@ public final class Kernel {
         return join(ExecutionStream.open(engine, ref, "batch", "", options, idleTimeout, null));
     }
 
+    /**
+     * Opens a terminal (a shell on a pseudo-terminal in the session's working directory); its output goes to
+     * {@code onOutput} on an SDK thread.
+     */
+    public TerminalStream terminal(java.util.function.Consumer<byte[]> onOutput) {
+        return join(TerminalStream.open(engine, ref, onOutput));
+    }
+
     private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
         try {
             return future.join();

@@ -51,8 +51,42 @@ public final class Agent implements AutoCloseable {
             Files.createDirectories(logsDir);
             Files.createDirectories(runnerDir);
             extract(PythonRuntime.RUNNER_RESOURCE, runnerDir.resolve(PythonRuntime.RUNNER_FILE));
+            extract(PTY_BRIDGE_RESOURCE, runnerDir.resolve(PTY_BRIDGE_FILE));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the session directories under " + dataDir, e);
+        }
+    }
+
+    static final String PTY_BRIDGE_RESOURCE = "/ai/backend/local/runtime/pty_bridge.py";
+    static final String PTY_BRIDGE_FILE = "pty_bridge.py";
+
+    /**
+     * Starts a shell on a pseudo-terminal in the session's working directory and environment (see
+     * {@code pty_bridge.py} for the framing of its stdin). The process is attached to the session, so
+     * destroying the session ends it.
+     *
+     * @throws KernelFailure when it cannot start
+     */
+    public Process openTerminal(LocalKernel kernel) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(kernel.image().runtime().command(runnerDir).get(0));
+        cmd.add("-u");
+        cmd.add(runnerDir.resolve(PTY_BRIDGE_FILE).toString());
+        String shell = kernel.image().runtime() instanceof ShellRuntime
+                ? ((ShellRuntime) kernel.image().runtime()).shell()
+                : Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
+        cmd.add(shell);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(kernel.workDir().toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(kernel.logFile().toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(kernel.environment());
+        pb.environment().put("TERM", "xterm-256color");
+        try {
+            Process p = pb.start();
+            kernel.attach(p);
+            return p;
+        } catch (IOException e) {
+            throw new KernelFailure("Cannot open a terminal: " + e.getMessage(), e);
         }
     }
 

@@ -43,6 +43,7 @@ public final class LocalKernel {
     private long loggedChars;
     private volatile ResourceSlots slots = ResourceSlots.of(Map.of());
     private volatile Duration execTimeout = Duration.ZERO;
+    private final List<Process> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The most console text copied into the session's log file. */
     static final long MAX_LOG_CHARS = 10L * 1024 * 1024;
     private final ReentrantLock executeLock = new ReentrantLock(true);
@@ -181,6 +182,22 @@ public final class LocalKernel {
 
     void slots(ResourceSlots occupied) {
         this.slots = occupied;
+    }
+
+    /** Attaches a process (a terminal) to the session: destroying the session ends it and its children. */
+    void attach(Process p) {
+        attached.add(p);
+    }
+
+    /** Ends an attached process and its children. */
+    public static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The longest a run may take before it ends with {@code exec-timeout}; zero means no limit. */
@@ -609,6 +626,10 @@ public final class LocalKernel {
      */
     public ProcessStats destroy() {
         ProcessStats stats = stats();
+        for (Process p : attached) {
+            kill(p);
+        }
+        attached.clear();
         if (process.isAlive()) {
             List<ProcessHandle> descendants = process.descendants().toList();
             try {

@@ -14,6 +14,11 @@ public final class ShellRuntime implements Runtime {
         this.shell = shell;
     }
 
+    /** The shell's path. */
+    public String shell() {
+        return shell;
+    }
+
     @Override
     public String name() {
         return Path.of(shell).getFileName().toString();

@@ -68,6 +68,7 @@ public final class Routes {
         config.routes.post("/admin/graphql", r.user(graphql::handle));
         config.routes.post("/kernel/{sess}/upload", r.user(kernels::upload));
         streams.install(config);
+        new TerminalApi(streams.agent(), authenticator).install(config);
 
         config.routes.exception(Problem.class, (e, ctx) -> render(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {

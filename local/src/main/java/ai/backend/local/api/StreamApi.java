@@ -62,6 +62,10 @@ public final class StreamApi implements AutoCloseable {
         }
     }
 
+    Agent agent() {
+        return agent;
+    }
+
     /** Registers the execute stream route. */
     public void install(JavalinConfig config) {
         String path = "/stream/kernel/{sess}/execute";
