@@ -167,6 +167,10 @@ final class RunAction {
                 pretty.done(tag + "Uploading done.");
             }
             Printer printer = new Printer(out, err, interactive);
+            if (cmd.terminal) {
+                exitCode = TerminalBridge.attach(kernel);
+                return finish(kernel, tag, exitCode, exitCode != 0);
+            }
             ExecutionResult last = legacy && cmd.files.isEmpty() ? kernel.run(cmd.code, printer)
                     : streamRun(kernel, c, printer, tag, err, interactive);
             exitCode = last.exitCode() == null ? 0 : last.exitCode();
@@ -185,10 +189,13 @@ final class RunAction {
             exitCode = 1;
             failed = true;
         }
+        return finish(kernel, tag, exitCode, failed);
+    }
+
+    /** Destroys the session when {@code --rm} asks, printing its statistics with {@code -s}. */
+    private Outcome finish(Kernel kernel, String tag, int exitCode, boolean failed) {
         if (cmd.remove) {
-            if (interactive) {
-                pretty.waiting(tag + "Cleaning up the session...");
-            }
+            pretty.waiting(tag + "Cleaning up the session...");
             try {
                 ContainerStats stats = kernel.destroy();
                 pretty.done(tag + "Cleaned up the session.");

@@ -44,6 +44,9 @@ final class RunCommand implements Callable<Integer> {
             description = "The base directory of the uploaded files (default: the current directory).")
     java.nio.file.Path basedir;
 
+    @Option(names = "--terminal", description = "Connect this terminal to a shell in the session (interactive; ends when the shell exits).")
+    boolean terminal;
+
     @Option(names = "--rm", description = "Terminate the session after running.")
     boolean remove;
 
@@ -75,6 +78,16 @@ final class RunCommand implements Callable<Integer> {
         if (!files.isEmpty() && code != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "You can run only either source files or command-line code snippet.");
+        }
+        if (terminal) {
+            if (!files.isEmpty() || code != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--terminal runs an interactive shell; it takes no code or files.");
+            }
+            if (!envRanges.isEmpty() || !buildRanges.isEmpty() || !execRanges.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "You cannot run multiple cases with terminal.");
+            }
+            return new RunAction(this).execute();
         }
         if (files.isEmpty() && code == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),

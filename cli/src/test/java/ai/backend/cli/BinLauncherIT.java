@@ -161,6 +161,17 @@ class BinLauncherIT {
     }
 
     @Test
+    void terminalModeConnectsStandardInputToAShellInTheSession() throws Exception {
+        CliProcess.Result r = CliProcess.runWithInput(env, 120, "echo \"term-$((6 * 7))\"\nexit\n", "run", "--rm", "--terminal", "python");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("term-42");
+        assertThat(r.stderr()).contains("Cleaned up the session.");
+        CliProcess.Result bad = CliProcess.run(env, 30, "run", "--terminal", "--env-range", "x=case:a,b", "python");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr()).contains("You cannot run multiple cases with terminal.");
+    }
+
+    @Test
     void remoteFailuresGiveANonZeroExitCode() throws Exception {
         CliProcess.Result r = CliProcess.run(env, 60, "run", "-q", "--rm", "-c", "import sys; sys.exit(3)", "python");
         assertThat(r.exitCode()).isEqualTo(3);

@@ -37,6 +37,12 @@ final class CliProcess {
 
     /** Runs {@code bin/backend.ai args...}; fails the test if it takes over {@code timeoutSeconds}. */
     static Result run(Map<String, String> env, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return runWithInput(env, timeoutSeconds, null, args);
+    }
+
+    /** Like {@link #run}, with {@code input} (or nothing, when null) on standard input. */
+    static Result runWithInput(Map<String, String> env, long timeoutSeconds, String input, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(projectDir().resolve("bin/backend.ai").toString());
         cmd.addAll(List.of(args));
@@ -46,7 +52,10 @@ final class CliProcess {
         Path out = Files.createTempFile("cli-out", ".txt");
         Path err = Files.createTempFile("cli-err", ".txt");
         try {
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Path in = Files.createTempFile("cli-in", ".txt");
+            Files.writeString(in, input == null ? "" : input);
+            in.toFile().deleteOnExit();
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(in.toFile()));
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
