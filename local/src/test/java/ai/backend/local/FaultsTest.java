@@ -167,6 +167,25 @@ class FaultsTest {
     }
 
     @Test
+    void streamsOpenWhenTheServerStopsGetTheServerRestartingFrame() throws Exception {
+        TestServer server = TestServer.start();
+        try (Session s = new Session(server.userConfig())) {
+            Kernel k = create(s, server, "shutdown-");
+            ExecutionStream stream = k.stream("import time\nwhile True:\n    time.sleep(0.05)", Duration.ofSeconds(30));
+            assertThat(stream.next()).isNotNull();
+            server.close();
+            assertThatThrownBy(() -> {
+                while (stream.next() != null) {
+                    // drain until the failure
+                }
+            }).isInstanceOfSatisfying(BackendClientError.class, e -> {
+                assertThat(e.getMessage()).contains("server-restarting");
+                assertThat(e.isRetryable()).isTrue();
+            });
+        }
+    }
+
+    @Test
     void aStalledStreamFailsAfterItsIdleTimeout() throws Exception {
         // A server that accepts the stream and then says nothing: only a stand-in can stall like this.
         Javalin stalled = Javalin.create(cfg -> {

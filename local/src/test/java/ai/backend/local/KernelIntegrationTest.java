@@ -247,6 +247,16 @@ class KernelIntegrationTest {
         assertCreateFails(Map.of("clientSessionToken", "abcd"), "lang or image is missing or empty!");
         assertCreateFails(Map.of("lang", "python", "clientSessionToken", "abcd",
                 "config", Map.of("resources", Map.of("gpu", "1"))), "Unknown requested resource slot: gpu");
+        assertCreateFails(Map.of("lang", "python", "clientSessionToken", "abcd",
+                "config", Map.of("instanceGPUs", 1)), "Client upgrade required to use GPUs (v19.03+).");
+        assertCreateFails(Map.of("lang", "python", "clientSessionToken", "abcd",
+                "config", Map.of("instanceTPUs", 1)), "Client upgrade required to use TPUs (v19.03+).");
+        assertThatThrownBy(() -> user.fetch(Request.post("/kernel/create").jsonBody(Map.of("lang", "python",
+                "clientSessionToken", "mounty", "config", Map.of("mounts", java.util.List.of("nosuchfolder")))).build()))
+                .isInstanceOfSatisfying(BackendAPIError.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.typeName()).isEqualTo("vfolder-not-found");
+                });
         assertThat(server.server().agent().sessions()).hasSize(before);
     }
 

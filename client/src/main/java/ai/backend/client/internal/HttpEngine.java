@@ -151,7 +151,10 @@ public final class HttpEngine implements AutoCloseable {
      * @throws BackendClientError when the server cannot be reached, on timeout, or when interrupted
      */
     public Response send(Request request) {
-        HttpRequest httpRequest = toHttpRequest(request);
+        return sendBlocking(request, toHttpRequest(request));
+    }
+
+    private Response sendBlocking(Request request, HttpRequest httpRequest) {
         try {
             return check(client.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray()));
         } catch (HttpTimeoutException e) {
@@ -171,17 +174,7 @@ public final class HttpEngine implements AutoCloseable {
     public Response sendMultipart(Request request, MultipartBody body) {
         Request signed = Request.builder(request.method(), request.path()).bytesBody(new byte[0], "multipart/form-data").build();
         Request withQuery = request.query().isEmpty() ? signed : copyQuery(request, signed);
-        HttpRequest httpRequest = toHttpRequest(withQuery, body.publisher(), body.contentType());
-        try {
-            return check(client.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray()));
-        } catch (HttpTimeoutException e) {
-            throw timeout(request, e);
-        } catch (IOException e) {
-            throw BackendClientError.connectionFailed(config.endpoint().toString(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendClientError("Interrupted while uploading to " + request.path(), e);
-        }
+        return sendBlocking(request, toHttpRequest(withQuery, body.publisher(), body.contentType()));
     }
 
     private static Request copyQuery(Request from, Request to) {

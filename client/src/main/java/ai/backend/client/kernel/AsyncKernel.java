@@ -80,7 +80,15 @@ public final class AsyncKernel {
     /** See {@link Kernel#complete(String)}. */
     public CompletableFuture<java.util.List<String>> complete(String code) {
         return engine.sendAsync(KernelCalls.complete(id, ownerAccessKey, code, 0, 0, "", ""))
-                .thenApply(KernelCalls::parseCompletions);
+                .thenApply(KernelCalls::parseCompletions)
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+                    if (cause instanceof ai.backend.client.BackendAPIError
+                            && KernelCalls.isBrokenCompletion((ai.backend.client.BackendAPIError) cause)) {
+                        return java.util.List.of();
+                    }
+                    throw e instanceof RuntimeException ? (RuntimeException) e : new java.util.concurrent.CompletionException(e);
+                });
     }
 
     /** Destroys the session; completes with its statistics or null. */

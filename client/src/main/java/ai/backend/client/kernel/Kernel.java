@@ -146,10 +146,17 @@ public final class Kernel {
 
     /**
      * Completions for {@code code}, the text before the cursor. The 19.03.5 manager always answers 500
-     * here ({@link ai.backend.client.BackendAPIError}); an answer without a list gives an empty list.
+     * {@code internal-server-error} here, which gives an empty list, as does an answer without a list.
      */
     public List<String> complete(String code) {
-        return KernelCalls.parseCompletions(engine.send(KernelCalls.complete(id, ownerAccessKey, code, 0, 0, "", "")));
+        try {
+            return KernelCalls.parseCompletions(engine.send(KernelCalls.complete(id, ownerAccessKey, code, 0, 0, "", "")));
+        } catch (ai.backend.client.BackendAPIError e) {
+            if (KernelCalls.isBrokenCompletion(e)) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     /**

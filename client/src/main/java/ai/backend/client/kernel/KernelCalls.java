@@ -123,6 +123,11 @@ final class KernelCalls {
         return items;
     }
 
+    /** The 19.03.5 manager's completion always fails with 500 internal-server-error (protocol §3.2.8). */
+    static boolean isBrokenCompletion(ai.backend.client.BackendAPIError e) {
+        return e.status() == 500 && "internal-server-error".equals(e.typeName());
+    }
+
     static Request destroy(String sessionId, String ownerAccessKey) {
         return Request.delete(path(sessionId, "")).queryParam("owner_access_key", ownerAccessKey).build();
     }

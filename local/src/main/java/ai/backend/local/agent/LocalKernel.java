@@ -321,23 +321,10 @@ public final class LocalKernel {
      */
     public ExecutionOutcome query(String runId, String code, Duration flushWindow) {
         countQuery();
-        lock();
-        try {
-            Run previous = current;
-            if (previous != null && !previous.finished) {
-                drainUntilFinished(previous, RUN_QUEUE_TIMEOUT);
-            }
-            Run run = new Run(runId == null ? newRunId() : runId);
-            run.outputBefore = outputSnapshot();
-            current = run;
-            Map<String, Object> command = new java.util.HashMap<>();
-            command.put("op", "query");
-            command.put("code", code);
-            send(withTimeout(command));
-            return collect(run, flushWindow);
-        } finally {
-            executeLock.unlock();
-        }
+        Map<String, Object> command = new java.util.HashMap<>();
+        command.put("op", "query");
+        command.put("code", code);
+        return startRun(runId, command, flushWindow);
     }
 
     /**
@@ -345,6 +332,16 @@ public final class LocalKernel {
      * collects its output for up to {@code flushWindow}.
      */
     public ExecutionOutcome batch(String runId, String clean, String build, String exec, Duration flushWindow) {
+        Map<String, Object> command = new java.util.HashMap<>();
+        command.put("op", "batch");
+        command.put("clean", clean);
+        command.put("build", build);
+        command.put("exec", exec);
+        return startRun(runId, command, flushWindow);
+    }
+
+    /** Waits for the previous run to finish, starts a new one with {@code command}, and collects its output. */
+    private ExecutionOutcome startRun(String runId, Map<String, Object> command, Duration flushWindow) {
         lock();
         try {
             Run previous = current;
@@ -354,11 +351,6 @@ public final class LocalKernel {
             Run run = new Run(runId == null ? newRunId() : runId);
             run.outputBefore = outputSnapshot();
             current = run;
-            java.util.Map<String, Object> command = new java.util.HashMap<>();
-            command.put("op", "batch");
-            command.put("clean", clean);
-            command.put("build", build);
-            command.put("exec", exec);
             send(withTimeout(command));
             return collect(run, flushWindow);
         } finally {

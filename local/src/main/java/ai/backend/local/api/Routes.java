@@ -116,6 +116,16 @@ public final class Routes {
         };
     }
 
+    /**
+     * Authenticates the handshake of a session stream and finds the requester's session (as in 19.03, the
+     * stream endpoints ignore {@code owner_access_key}); throws the HTTP problem before the upgrade.
+     */
+    static ai.backend.local.agent.LocalKernel streamSession(Context ctx, Authenticator authenticator,
+                                                             ai.backend.local.agent.Agent agent) {
+        Keypair keypair = authenticator.authenticate(signedRequest(ctx));
+        return agent.find(keypair.accessKey(), ctx.pathParam("sess")).orElseThrow(Problem::kernelNotFound);
+    }
+
     /** The parts of a Javalin request the signature covers, taken raw (undecoded path, Host as sent). */
     static Authenticator.SignedRequest signedRequest(Context ctx) {
         String query = ctx.req().getQueryString();

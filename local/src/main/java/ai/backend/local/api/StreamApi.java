@@ -5,7 +5,6 @@ import ai.backend.local.agent.Agent;
 import ai.backend.local.agent.ExecutionOutcome;
 import ai.backend.local.agent.KernelFailure;
 import ai.backend.local.agent.LocalKernel;
-import ai.backend.local.store.Keypair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
@@ -70,12 +69,7 @@ public final class StreamApi implements AutoCloseable {
     public void install(JavalinConfig config) {
         String path = "/stream/kernel/{sess}/execute";
         config.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(4L * 1024 * 1024));
-        config.routes.wsBeforeUpgrade(path, ctx -> {
-            Keypair keypair = authenticator.authenticate(Routes.signedRequest(ctx));
-            // as in 19.03, the stream endpoints act for the requester and ignore owner_access_key
-            LocalKernel kernel = agent.find(keypair.accessKey(), ctx.pathParam("sess")).orElseThrow(Problem::kernelNotFound);
-            ctx.attribute("kernel", kernel);
-        });
+        config.routes.wsBeforeUpgrade(path, ctx -> ctx.attribute("kernel", Routes.streamSession(ctx, authenticator, agent)));
         config.routes.ws(path, ws -> {
             ws.onConnect(ctx -> {
                 ctx.disableAutomaticPings();
@@ -225,9 +219,16 @@ public final class StreamApi implements AutoCloseable {
         }
     }
 
+    /** Tells every open stream the server is going away, as the manager does when its handlers are cancelled. */
     @Override
     public void close() {
         for (StreamRun run : open.values()) {
+            if (run.started && !run.finished && run.ws.session.isOpen()) {
+                send(run, "{\"status\": \"server-restarting\", \"msg\": \"The API server is going to restart for maintenance. "
+                        + "Please connect again with the same run ID.\"}");
+                drain(run);
+                run.ws.closeSession(1001, "server-restarting");
+            }
             run.closed = true;
             run.inputs.offer(END_OF_INPUT);
         }

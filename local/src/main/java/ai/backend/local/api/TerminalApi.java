@@ -4,7 +4,6 @@ import ai.backend.client.internal.Json;
 import ai.backend.local.agent.Agent;
 import ai.backend.local.agent.KernelFailure;
 import ai.backend.local.agent.LocalKernel;
-import ai.backend.local.store.Keypair;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
@@ -91,11 +90,7 @@ public final class TerminalApi {
     /** Registers the terminal route. */
     public void install(JavalinConfig config) {
         String path = "/stream/kernel/{sess}/pty";
-        config.routes.wsBeforeUpgrade(path, ctx -> {
-            Keypair keypair = authenticator.authenticate(Routes.signedRequest(ctx));
-            LocalKernel kernel = agent.find(keypair.accessKey(), ctx.pathParam("sess")).orElseThrow(Problem::kernelNotFound);
-            ctx.attribute("kernel", kernel);
-        });
+        config.routes.wsBeforeUpgrade(path, ctx -> ctx.attribute("kernel", Routes.streamSession(ctx, authenticator, agent)));
         config.routes.ws(path, ws -> {
             ws.onConnect(ctx -> {
                 Terminal t = new Terminal(ctx.attribute("kernel"), ctx);
