@@ -19,10 +19,17 @@ import ai.backend.client.kernel.Kernels;
  */
 public final class Session extends BaseSession {
     private final Kernels kernels;
+    private final ai.backend.client.vfolder.VFolders vfolders;
 
     public Session(APIConfig config) {
         super(config);
         this.kernels = new Kernels(engine());
+        this.vfolders = new ai.backend.client.vfolder.VFolders(engine());
+    }
+
+    /** The virtual folder functions. */
+    public ai.backend.client.vfolder.VFolders vfolders() {
+        return vfolders;
     }
 
     /** A session configured from the environment ({@link APIConfig#fromEnvironment()}). */

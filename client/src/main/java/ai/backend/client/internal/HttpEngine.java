@@ -219,6 +219,33 @@ public final class HttpEngine implements AutoCloseable {
                 + config.readTimeout().toSeconds() + " s (the read timeout); the server may be overloaded.", cause, true);
     }
 
+    /**
+     * Sends and returns as soon as the response headers arrived; the body is read from the returned stream,
+     * which the caller must close. Non-2xx answers are read whole and thrown as {@link BackendAPIError}.
+     */
+    public HttpResponse<java.io.InputStream> sendForStream(Request request) {
+        HttpRequest httpRequest = toHttpRequest(request);
+        try {
+            HttpResponse<java.io.InputStream> resp = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+            if (resp.statusCode() / 100 != 2) {
+                byte[] body;
+                try (java.io.InputStream in = resp.body()) {
+                    body = in.readAllBytes();
+                }
+                throw BackendAPIError.fromBody(resp.statusCode(), HttpStatus.reason(resp.statusCode()),
+                        new String(body, StandardCharsets.UTF_8));
+            }
+            return resp;
+        } catch (HttpTimeoutException e) {
+            throw timeout(request, e);
+        } catch (IOException e) {
+            throw BackendClientError.connectionFailed(config.endpoint().toString(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendClientError("Interrupted while waiting for " + request.method() + " " + request.path(), e);
+        }
+    }
+
     private static Response check(HttpResponse<byte[]> resp) {
         int status = resp.statusCode();
         byte[] body = resp.body() == null ? new byte[0] : resp.body();

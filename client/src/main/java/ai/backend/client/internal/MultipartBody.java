@@ -38,12 +38,32 @@ public final class MultipartBody {
 
     /** Adds a file part named {@code field}, sent under {@code fileName}. */
     public MultipartBody addFile(String field, String fileName, Path file) throws FileNotFoundException {
+        return addFile(field, fileName, file, ai.backend.client.TransferListener.NONE);
+    }
+
+    /** Adds a file part, reporting to {@code listener} as it is read from disk while sending. */
+    public MultipartBody addFile(String field, String fileName, Path file, ai.backend.client.TransferListener listener)
+            throws FileNotFoundException {
         String encoded = percentEncode(fileName);
         byte[] head = ("--" + boundary + "\r\n"
                 + "Content-Type: application/octet-stream\r\n"
                 + "Content-Disposition: form-data; name=\"" + field + "\"; filename=\"" + encoded + "\"; filename*=utf-8''"
                 + encoded + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpRequest.BodyPublisher content = HttpRequest.BodyPublishers.ofFile(file);
+        long size;
+        try {
+            size = java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new FileNotFoundException(file + ": " + e.getMessage());
+        }
+        HttpRequest.BodyPublisher content = listener == ai.backend.client.TransferListener.NONE
+                ? HttpRequest.BodyPublishers.ofFile(file)
+                : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        return new ProgressStream(java.nio.file.Files.newInputStream(file), fileName, size, listener);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }), size);
         add(HttpRequest.BodyPublishers.ofByteArray(head), head.length);
         add(content, content.contentLength());
         add(HttpRequest.BodyPublishers.ofByteArray("\r\n".getBytes(StandardCharsets.US_ASCII)), 2);
@@ -60,5 +80,30 @@ public final class MultipartBody {
         List<HttpRequest.BodyPublisher> all = new ArrayList<>(pieces);
         all.add(HttpRequest.BodyPublishers.ofByteArray(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII)));
         return HttpRequest.BodyPublishers.concat(all.toArray(new HttpRequest.BodyPublisher[0]));
+    }
+
+    /** Reports the bytes read from a file being uploaded. */
+    private static final class ProgressStream extends java.io.FilterInputStream {
+        private final String name;
+        private final long total;
+        private final ai.backend.client.TransferListener listener;
+        private long done;
+
+        ProgressStream(java.io.InputStream in, String name, long total, ai.backend.client.TransferListener listener) {
+            super(in);
+            this.name = name;
+            this.total = total;
+            this.listener = listener;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                done += n;
+                listener.onProgress(name, done, total);
+            }
+            return n;
+        }
     }
 }
