@@ -124,6 +124,49 @@ public final class Kernel {
                 .queryParam("owner_access_key", ownerAccessKey).build(), body);
     }
 
+    /**
+     * Downloads files or directories of the session (relative to its working directory, or under
+     * {@code /home/work}) into {@code destDir}; each arrives as a tar archive (protocol §3.2.10) that is
+     * extracted as it streams in. The manager allows at most 5 paths, each archive below 1 MiB.
+     *
+     * @return the files written
+     */
+    public List<java.nio.file.Path> download(List<String> files, java.nio.file.Path destDir) {
+        var response = engine.sendForStream(ai.backend.client.Request.get(KernelCalls.path(id, "/download"))
+                .queryParam("owner_access_key", ownerAccessKey).jsonBody(java.util.Map.of("files", files)).build());
+        String boundary = ai.backend.client.internal.MultipartMixedReader.boundary(
+                response.headers().firstValue("Content-Type").orElse(""));
+        if (boundary == null) {
+            throw new ai.backend.client.BackendClientError("The download is not a multipart body");
+        }
+        List<java.nio.file.Path> written = new java.util.ArrayList<>();
+        try (java.io.InputStream body = response.body()) {
+            java.nio.file.Files.createDirectories(destDir);
+            var reader = new ai.backend.client.internal.MultipartMixedReader(body, boundary);
+            for (var part = reader.next(); part != null; part = reader.next()) {
+                written.addAll(ai.backend.client.internal.TarExtractor.extract(part.content(), destDir));
+            }
+        } catch (java.io.IOException e) {
+            throw new ai.backend.client.BackendClientError("The download failed: " + e.getMessage(), e, true);
+        }
+        return written;
+    }
+
+    /**
+     * The entries of a directory of the session ({@code "."} or {@code /home/work} for its working directory).
+     *
+     * @throws ai.backend.client.BackendClientError with the server's {@code errors} when the path is not found
+     */
+    public List<ai.backend.client.vfolder.FileEntry> listFiles(String path) {
+        var json = engine.send(ai.backend.client.Request.get(KernelCalls.path(id, "/files"))
+                .queryParam("owner_access_key", ownerAccessKey).jsonBody(java.util.Map.of("path", path)).build()).json();
+        String errors = json.path("errors").asText("");
+        if (!errors.isEmpty()) {
+            throw new ai.backend.client.BackendClientError(errors + ": " + path);
+        }
+        return ai.backend.client.vfolder.VFolders.parseFiles(json);
+    }
+
     /** The session's image, age, query count and memory figures (protocol §3.2.2). */
     public KernelInfo info() {
         return KernelInfo.fromJson(engine.send(KernelCalls.info(id, ownerAccessKey)).json());

@@ -67,6 +67,9 @@ public final class Routes {
         config.routes.get("/kernel/{sess}/logs", r.user(kernels::logs));
         config.routes.post("/admin/graphql", r.user(graphql::handle));
         config.routes.post("/kernel/{sess}/upload", r.user(kernels::upload));
+        SessionFilesApi sessionFiles = new SessionFilesApi(streams.agent());
+        config.routes.get("/kernel/{sess}/download", r.user(sessionFiles::download));
+        config.routes.get("/kernel/{sess}/files", r.user(sessionFiles::listFiles));
         streams.install(config);
         new TerminalApi(streams.agent(), authenticator).install(config);
 
