@@ -172,6 +172,44 @@ class BinLauncherIT {
     }
 
     @Test
+    void sessionFilesAreUploadedListedAndDownloadedByteExact() throws Exception {
+        Path dir = Files.createTempDirectory("session-files-");
+        Files.writeString(dir.resolve("crlf.txt"), "one\r\ntwo\r\n");
+        Files.createDirectories(dir.resolve("sub"));
+        byte[] binary = new byte[100_000];
+        new java.util.Random(3).nextBytes(binary);
+        Files.write(dir.resolve("sub/data.bin"), binary);
+        assertThat(CliProcess.run(env, 120, "start", "-t", "filesess", "python").exitCode()).isZero();
+        try {
+            ProcessBuilder pb = new ProcessBuilder(CliProcess.projectDir().resolve("bin/backend.ai").toString(), "upload",
+                    "filesess", "crlf.txt", "sub").directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            String upOut = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(upOut).isZero();
+            assertThat(upOut).contains("Uploaded.");
+            CliProcess.Result ls = CliProcess.run(env, 60, "ls", "filesess");
+            assertThat(ls.exitCode()).as(ls.stderr()).isZero();
+            assertThat(ls.stdout().lines().findFirst().orElse("")).startsWith("file name").contains("size").contains("modified");
+            assertThat(ls.stdout()).contains("crlf.txt").contains("sub");
+            Path dest = Files.createTempDirectory("session-dest-");
+            CliProcess.Result down = CliProcess.run(env, 60, "download", "filesess", "crlf.txt", "sub/data.bin",
+                    "--dest", dest.toString());
+            assertThat(down.exitCode()).as(down.stderr()).isZero();
+            assertThat(Files.readString(dest.resolve("crlf.txt"))).isEqualTo("one\r\ntwo\r\n");
+            assertThat(Files.readAllBytes(dest.resolve("data.bin"))).isEqualTo(binary);
+            CliProcess.Result missing = CliProcess.run(env, 60, "download", "filesess", "nope.txt", "--dest", dest.toString());
+            assertThat(missing.exitCode()).isEqualTo(1);
+            assertThat(missing.stderr()).contains("Could not found the file");
+            CliProcess.deleteTree(dest);
+        } finally {
+            CliProcess.run(env, 60, "rm", "filesess");
+            CliProcess.deleteTree(dir);
+        }
+    }
+
+    @Test
     void remoteFailuresGiveANonZeroExitCode() throws Exception {
         CliProcess.Result r = CliProcess.run(env, 60, "run", "-q", "--rm", "-c", "import sys; sys.exit(3)", "python");
         assertThat(r.exitCode()).isEqualTo(3);
