@@ -45,7 +45,9 @@ final class SessionFileCommands {
             try (Session s = new Session(Connection.resolve(root.global, pretty, false))) {
                 pretty.waiting("Uploading files...");
                 Kernel k = s.kernels().of(sessionId);
-                k.upload(ai.backend.client.vfolder.VFolders.expand(files, Path.of("").toAbsolutePath()), Path.of(""));
+                ai.backend.client.TransferListener bar = Progress.create("Uploading", quiet);
+                k.upload(ai.backend.client.vfolder.VFolders.expand(files, Path.of("").toAbsolutePath()), Path.of(""), bar);
+                Progress.finish(bar);
                 pretty.done("Uploaded.");
                 return 0;
             }

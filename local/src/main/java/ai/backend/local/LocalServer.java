@@ -99,7 +99,8 @@ public final class LocalServer implements AutoCloseable {
             Authenticator authenticator = new Authenticator(db, Clock.systemUTC());
             StreamApi streams = new StreamApi(agent, authenticator);
             GraphQLApi graphql = new GraphQLApi(db, agent);
-            Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels, streams, graphql));
+            ai.backend.local.vfolder.VFolderApi vfolders = new ai.backend.local.vfolder.VFolderApi(db, dataDir);
+            Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels, streams, graphql, vfolders));
             try {
                 app.start(config.host(), config.port());
             } catch (RuntimeException e) {

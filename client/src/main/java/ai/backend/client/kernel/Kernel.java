@@ -106,6 +106,11 @@ public final class Kernel {
      * @throws ai.backend.client.BackendClientError when a file cannot be read
      */
     public void upload(List<java.nio.file.Path> files, java.nio.file.Path baseDir) {
+        upload(files, baseDir, ai.backend.client.TransferListener.NONE);
+    }
+
+    /** Like {@link #upload(List, java.nio.file.Path)}, reporting progress to {@code listener}. */
+    public void upload(List<java.nio.file.Path> files, java.nio.file.Path baseDir, ai.backend.client.TransferListener listener) {
         java.nio.file.Path base = baseDir.toAbsolutePath().normalize();
         ai.backend.client.internal.MultipartBody body = new ai.backend.client.internal.MultipartBody();
         for (java.nio.file.Path f : files) {
@@ -115,7 +120,7 @@ public final class Kernel {
             }
             String name = base.relativize(abs).toString().replace(java.io.File.separatorChar, '/');
             try {
-                body.addFile("src", name, abs);
+                body.addFile("src", name, abs, listener);
             } catch (java.io.FileNotFoundException e) {
                 throw new ai.backend.client.BackendClientError("Cannot read " + f + ": " + e.getMessage(), e);
             }

@@ -106,6 +106,11 @@ public final class Agent implements AutoCloseable {
         return db;
     }
 
+    /** The server's data directory (the parent of the sessions' directories). */
+    public Path dataDir() {
+        return sessionsDir.getParent();
+    }
+
     private static String key(String accessKey, String sessionId) {
         return accessKey + "\u0000" + sessionId;
     }
@@ -132,6 +137,17 @@ public final class Agent implements AutoCloseable {
      */
     public Creation getOrCreate(String accessKey, String sessionId, Image image, String tag, Map<String, String> environ,
                                 ResourceSlots slots) {
+        return getOrCreate(accessKey, sessionId, image, tag, environ, slots, Map.of());
+    }
+
+    /**
+     * As {@link #getOrCreate(String, String, Image, String, Map, ResourceSlots)}, and a new session gets each
+     * of {@code mounts} (name to directory) in its working directory as a symbolic link of that name. The
+     * links are never followed when the session's directory is deleted: the mounted files stay. A reused
+     * session keeps its mounts.
+     */
+    public Creation getOrCreate(String accessKey, String sessionId, Image image, String tag, Map<String, String> environ,
+                                ResourceSlots slots, Map<String, Path> mounts) {
         synchronized (createLock) {
             LocalKernel existing = live.get(key(accessKey, sessionId));
             if (existing != null && !existing.isAlive()) {
@@ -153,6 +169,18 @@ public final class Agent implements AutoCloseable {
                 Files.createDirectories(workDir);
             } catch (IOException e) {
                 throw new KernelFailure("Cannot create the session directory " + workDir + ": " + e.getMessage(), e);
+            }
+            for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+                Path link = workDir.resolve(mount.getKey()).normalize();
+                try {
+                    if (!link.getParent().equals(workDir)) {
+                        throw new IOException("invalid mount name");
+                    }
+                    Files.createSymbolicLink(link, mount.getValue().toAbsolutePath());
+                } catch (IOException e) {
+                    deleteTree(workDir);
+                    throw new KernelFailure("Cannot mount " + mount.getKey() + " in the session directory: " + e.getMessage(), e);
+                }
             }
             LocalKernel kernel;
             try {

@@ -96,23 +96,16 @@ public final class KernelApi {
         if (!exists && agent.count(owner) >= policy.maxConcurrentSessions()) {
             throw Problem.quotaExceeded(null);
         }
-        JsonNode mounts = config.get("mounts");
-        if (mounts != null && !mounts.isNull()) {
-            if (!mounts.isArray()) {
-                throw Problem.invalidApiParams("mounts must be a list of virtual folder names!");
-            }
-            if (mounts.size() > 0) {
-                // virtual folders are not served by this server yet: none is accessible
-                throw Problem.vfolderNotFound(null);
-            }
-        }
+        // each vfolder the owner can use (404 otherwise; 400 for a read-only share) becomes a link in the session
+        java.util.Map<String, java.nio.file.Path> mounts = ai.backend.local.vfolder.VFolderMounts.resolve(
+                agent.database(), agent.dataDir(), owner, config.get("mounts"));
         String reference = image;
         Image resolved = images.resolve(reference)
                 .orElseThrow(() -> Problem.invalidApiParams("Unknown image reference: " + reference));
         ResourceSlots slots = exists ? ResourceSlots.of(Map.of()) : checkSlots(resolved, requested, owner, policy);
         Agent.Creation creation;
         try {
-            creation = agent.getOrCreate(owner, token, resolved, tag, environ, slots);
+            creation = agent.getOrCreate(owner, token, resolved, tag, environ, slots, mounts);
         } catch (ImageMismatchException e) {
             throw Problem.kernelAlreadyExists();
         } catch (KernelFailure e) {

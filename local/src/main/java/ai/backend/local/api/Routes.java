@@ -36,7 +36,7 @@ public final class Routes {
 
     /** Configures {@code config} with every route of this server. */
     public static void install(JavalinConfig config, Authenticator authenticator, KernelApi kernels, StreamApi streams,
-                               GraphQLApi graphql) {
+                               GraphQLApi graphql, ai.backend.local.vfolder.VFolderApi vfolders) {
         Routes r = new Routes(authenticator);
         config.router.ignoreTrailingSlashes = false;
         config.router.treatMultipleSlashesAsSingleSlash = false;
@@ -67,6 +67,22 @@ public final class Routes {
         config.routes.get("/kernel/{sess}/logs", r.user(kernels::logs));
         config.routes.post("/admin/graphql", r.user(graphql::handle));
         config.routes.post("/kernel/{sess}/upload", r.user(kernels::upload));
+        config.routes.post("/folders", r.user(vfolders::create));
+        config.routes.get("/folders", r.user(vfolders::list));
+        config.routes.get("/folders/_/hosts", r.user(vfolders::hosts));
+        config.routes.get("/folders/invitations/list", r.user(vfolders::invitations));
+        config.routes.post("/folders/invitations/accept", r.user(vfolders::acceptInvitation));
+        config.routes.delete("/folders/invitations/delete", r.user(vfolders::deleteInvitation));
+        config.routes.get("/folders/{name}", r.user(vfolders::info));
+        config.routes.delete("/folders/{name}", r.user(vfolders::delete));
+        config.routes.post("/folders/{name}/rename", r.user(vfolders::rename));
+        config.routes.post("/folders/{name}/mkdir", r.user(vfolders::mkdir));
+        config.routes.post("/folders/{name}/upload", r.user(vfolders::upload));
+        config.routes.delete("/folders/{name}/delete_files", r.user(vfolders::deleteFiles));
+        config.routes.get("/folders/{name}/download", r.user(vfolders::download));
+        config.routes.get("/folders/{name}/download_single", r.user(vfolders::downloadSingle));
+        config.routes.get("/folders/{name}/files", r.user(vfolders::listFiles));
+        config.routes.post("/folders/{name}/invite", r.user(vfolders::invite));
         SessionFilesApi sessionFiles = new SessionFilesApi(streams.agent());
         config.routes.get("/kernel/{sess}/download", r.user(sessionFiles::download));
         config.routes.get("/kernel/{sess}/files", r.user(sessionFiles::listFiles));

@@ -20,16 +20,16 @@ import java.util.Locale;
  * into place. Names follow RFC 5987 ({@code filename*} first, then {@code filename}, percent-decoded) and
  * must stay inside the directory.
  */
-final class Uploads {
+public final class Uploads {
     private Uploads() {
     }
 
     /** One uploaded file: its relative name and the part holding its bytes. */
-    record Upload(String name, Part part) {
+    public record Upload(String name, Part part) {
     }
 
     /** Reads the parts of a multipart request, spooling large ones to {@code spoolDir}. */
-    static List<Upload> parts(io.javalin.http.Context ctx, Path spoolDir, long maxFileBytes, int maxFiles) {
+    public static List<Upload> parts(io.javalin.http.Context ctx, Path spoolDir, long maxFileBytes, int maxFiles) {
         String type = ctx.header("Content-Type");
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             throw Problem.invalidApiParams("A multipart/form-data body is required.");
@@ -58,7 +58,7 @@ final class Uploads {
     }
 
     /** The file name of a part: RFC 5987 {@code filename*} if present, else {@code filename}, percent-decoded. */
-    static String fileName(String disposition) {
+    public static String fileName(String disposition) {
         if (disposition == null) {
             return null;
         }
@@ -85,7 +85,14 @@ final class Uploads {
         if (name == null) {
             return null;
         }
-        return name.contains("%") ? URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8) : name;
+        if (!name.contains("%")) {
+            return name;
+        }
+        try {
+            return URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notEncoded) {
+            return name; // a raw name such as "100%.txt"
+        }
     }
 
     private static List<String> splitParams(String header) {
@@ -145,7 +152,7 @@ final class Uploads {
     }
 
     /** Writes every upload under {@code root}; on any failure nothing new is left behind. */
-    static void writeAll(Path root, List<Upload> uploads) {
+    public static void writeAll(Path root, List<Upload> uploads) {
         List<Path> targets = new ArrayList<>();
         for (Upload u : uploads) {
             targets.add(confined(root, u.name()));

@@ -44,6 +44,16 @@ public final class Database implements AutoCloseable {
             + "INSERT INTO images VALUES ('python', 'python', '0.01', '256m', NULL, NULL, datetime('now'));"
             + "INSERT INTO images VALUES ('bash', 'shell:/bin/bash', '0.01', '64m', NULL, NULL, datetime('now'));"
             + "INSERT INTO images VALUES ('sh', 'shell:/bin/sh', '0.01', '64m', NULL, NULL, datetime('now'));",
+        // 3: virtual folders (ids are dashed UUIDs; owners and grantees are access keys, invitations address user ids)
+        "CREATE TABLE vfolders (id TEXT PRIMARY KEY, host TEXT NOT NULL, name TEXT NOT NULL,"
+            + " belongs_to TEXT NOT NULL, created_at TEXT NOT NULL, last_used TEXT);"
+            + "CREATE INDEX vfolders_by_owner ON vfolders (belongs_to, name);"
+            + "CREATE TABLE vfolder_permissions (vfolder TEXT NOT NULL, access_key TEXT NOT NULL,"
+            + " permission TEXT NOT NULL, PRIMARY KEY (vfolder, access_key));"
+            + "CREATE INDEX vfolder_permissions_by_key ON vfolder_permissions (access_key);"
+            + "CREATE TABLE vfolder_invitations (id TEXT PRIMARY KEY, vfolder TEXT NOT NULL, inviter TEXT NOT NULL,"
+            + " invitee TEXT NOT NULL, permission TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL);"
+            + "CREATE INDEX vfolder_invitations_by_invitee ON vfolder_invitations (invitee, state);",
     };
 
     private final Connection conn;
@@ -281,5 +291,13 @@ public final class Database implements AutoCloseable {
     @Override
     public synchronized void close() throws SQLException {
         conn.close();
+    }
+
+    /**
+     * The single connection, for data-access classes of other packages (the virtual folders). Callers must
+     * hold this object's monitor ({@code synchronized (database)}) while they use it, as every method here does.
+     */
+    public Connection connection() {
+        return conn;
     }
 }
