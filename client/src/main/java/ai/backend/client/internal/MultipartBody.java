@@ -18,6 +18,10 @@ import java.util.List;
 public final class MultipartBody {
     private final String boundary;
     private final List<HttpRequest.BodyPublisher> pieces = new ArrayList<>();
+    /** The same body as bytes and files, for writing it straight to a socket. */
+    private final List<Object> parts = new ArrayList<>();
+    private final List<ai.backend.client.TransferListener> listeners = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
     private long length;
 
     public MultipartBody() {
@@ -67,12 +71,48 @@ public final class MultipartBody {
         add(HttpRequest.BodyPublishers.ofByteArray(head), head.length);
         add(content, content.contentLength());
         add(HttpRequest.BodyPublishers.ofByteArray("\r\n".getBytes(StandardCharsets.US_ASCII)), 2);
+        parts.add(head);
+        parts.add(file);
+        listeners.add(listener);
+        names.add(fileName);
+        parts.add("\r\n".getBytes(StandardCharsets.US_ASCII));
         return this;
     }
 
     private void add(HttpRequest.BodyPublisher publisher, long size) {
         pieces.add(publisher);
         length = length < 0 || size < 0 ? -1 : length + size;
+    }
+
+    /** The whole body's length in bytes. */
+    public long contentLength() {
+        return length + ("--" + boundary + "--\r\n").length();
+    }
+
+    /** Writes the body to {@code out}, streaming each file from disk in large blocks. */
+    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+        byte[] buf = new byte[1 << 18];
+        int file = 0;
+        for (Object part : parts) {
+            if (part instanceof byte[]) {
+                out.write((byte[]) part);
+                continue;
+            }
+            Path path = (Path) part;
+            ai.backend.client.TransferListener listener = listeners.get(file);
+            String name = names.get(file++);
+            long total = java.nio.file.Files.size(path);
+            long done = 0;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    out.write(buf, 0, n);
+                    done += n;
+                    listener.onProgress(name, done, total);
+                }
+            }
+        }
+        out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The body publisher; its length is known when every file's size is. */
