@@ -13,10 +13,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AsyncSession extends BaseSession {
     private final AsyncKernels kernels;
+    private final ai.backend.client.vfolder.AsyncVFolders vfolders;
 
     public AsyncSession(APIConfig config) {
         super(config);
         this.kernels = new AsyncKernels(engine());
+        this.vfolders = new ai.backend.client.vfolder.AsyncVFolders(engine());
+    }
+
+    /** The virtual folder functions. */
+    public ai.backend.client.vfolder.AsyncVFolders vfolders() {
+        return vfolders;
     }
 
     public static AsyncSession fromEnvironment() {

@@ -76,6 +76,11 @@ public final class HttpEngine implements AutoCloseable {
         return client;
     }
 
+    /** The engine's threads, for work that completes SDK futures. */
+    public java.util.concurrent.Executor executor() {
+        return executor;
+    }
+
     /**
      * The {@code Host} value the JDK client sends, which is what must be signed: the host, plus
      * {@code :port} only when the port is given and is not the scheme's default.
