@@ -31,12 +31,23 @@ final class ServerCommand implements Callable<Integer> {
             description = "End runs that take longer with exec-timeout, unless the session sets its own (default: 0, no limit).")
     double execTimeoutSeconds;
 
+    @Option(names = "--max-session-upload-bytes", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Each file uploaded to a session must be smaller (default: ${DEFAULT-VALUE}, the manager's).")
+    long maxUploadBytes;
+
+    @Option(names = "--max-session-download-bytes", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "The archive of each path downloaded from a session must fit (default: ${DEFAULT-VALUE}).")
+    long maxArchiveBytes;
+
     @Override
     public Integer call() {
         Path dir = dataDir == null ? LocalServerConfig.defaultDataDir() : dataDir;
+        ai.backend.local.SessionFileLimits defaults = ai.backend.local.SessionFileLimits.defaults();
         LocalServerConfig config = LocalServerConfig.defaults(dir).withHost(host).withPort(port)
                 .withFlushWindow(Duration.ofMillis(flushWindowMillis))
-                .withExecTimeout(Duration.ofMillis(Math.round(execTimeoutSeconds * 1000)));
+                .withExecTimeout(Duration.ofMillis(Math.round(execTimeoutSeconds * 1000)))
+                .withFileLimits(new ai.backend.local.SessionFileLimits(defaults.maxUploadFiles(), maxUploadBytes,
+                        defaults.maxDownloadFiles(), maxArchiveBytes));
         return ServerRunner.runForeground(config);
     }
 

@@ -95,7 +95,8 @@ public final class LocalServer implements AutoCloseable {
 
             PythonRuntime python = config.python() == null ? PythonRuntime.fromPath() : new PythonRuntime(config.python());
             agent = new Agent(dataDir, db, config.startTimeout());
-            KernelApi kernels = new KernelApi(agent, new ImageRegistry(db, python, agent.capacity()), config.flushWindow(), config.execTimeout());
+            KernelApi kernels = new KernelApi(agent, new ImageRegistry(db, python, agent.capacity()), config.flushWindow(), config.execTimeout(),
+                    config.fileLimits());
             Authenticator authenticator = new Authenticator(db, Clock.systemUTC());
             StreamApi streams = new StreamApi(agent, authenticator);
             GraphQLApi graphql = new GraphQLApi(db, agent);

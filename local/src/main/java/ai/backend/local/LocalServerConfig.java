@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param startTimeout  how long session creation waits for a runner to start
  * @param python        the Python interpreter for python sessions (a path or a name on PATH)
  * @param execTimeout   the execution timeout of sessions that set none ({@code config.execTimeout}); zero: none
+ * @param fileLimits    limits on session file uploads and downloads
  */
 public record LocalServerConfig(String host, int port, Path dataDir, Duration flushWindow, Duration startTimeout,
-                                String python, Duration execTimeout) {
+                                String python, Duration execTimeout, SessionFileLimits fileLimits) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8081;
     public static final Duration DEFAULT_FLUSH_WINDOW = Duration.ofSeconds(2);
@@ -27,6 +28,7 @@ public record LocalServerConfig(String host, int port, Path dataDir, Duration fl
         Objects.requireNonNull(flushWindow, "flushWindow");
         Objects.requireNonNull(startTimeout, "startTimeout");
         execTimeout = execTimeout == null ? Duration.ZERO : execTimeout;
+        fileLimits = fileLimits == null ? SessionFileLimits.defaults() : fileLimits;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("The port must be between 0 and 65535, not " + port);
         }
@@ -35,7 +37,7 @@ public record LocalServerConfig(String host, int port, Path dataDir, Duration fl
     /** The defaults: 127.0.0.1:8081, the given data directory, a 2 s flush window, python3 from PATH. */
     public static LocalServerConfig defaults(Path dataDir) {
         return new LocalServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_FLUSH_WINDOW, Duration.ofSeconds(30), null,
-                Duration.ZERO);
+                Duration.ZERO, SessionFileLimits.defaults());
     }
 
     /** The default data directory: {@code $BACKEND_LOCAL_DATA_DIR}, else {@code $HOME/.backend.ai/local}. */
@@ -49,22 +51,26 @@ public record LocalServerConfig(String host, int port, Path dataDir, Duration fl
     }
 
     public LocalServerConfig withPort(int newPort) {
-        return new LocalServerConfig(host, newPort, dataDir, flushWindow, startTimeout, python, execTimeout);
+        return new LocalServerConfig(host, newPort, dataDir, flushWindow, startTimeout, python, execTimeout, fileLimits);
     }
 
     public LocalServerConfig withHost(String newHost) {
-        return new LocalServerConfig(newHost, port, dataDir, flushWindow, startTimeout, python, execTimeout);
+        return new LocalServerConfig(newHost, port, dataDir, flushWindow, startTimeout, python, execTimeout, fileLimits);
     }
 
     public LocalServerConfig withExecTimeout(Duration timeout) {
-        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, python, timeout);
+        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, python, timeout, fileLimits);
     }
 
     public LocalServerConfig withPython(String interpreter) {
-        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, interpreter, execTimeout);
+        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, interpreter, execTimeout, fileLimits);
+    }
+
+    public LocalServerConfig withFileLimits(SessionFileLimits limits) {
+        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, python, execTimeout, limits);
     }
 
     public LocalServerConfig withFlushWindow(Duration window) {
-        return new LocalServerConfig(host, port, dataDir, window, startTimeout, python, execTimeout);
+        return new LocalServerConfig(host, port, dataDir, window, startTimeout, python, execTimeout, fileLimits);
     }
 }

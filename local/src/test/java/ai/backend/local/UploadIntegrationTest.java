@@ -103,6 +103,30 @@ class UploadIntegrationTest {
     }
 
     @Test
+    void theLimitsAreConfigurable(@TempDir Path dir) throws Exception {
+        Path data = Files.createTempDirectory("limits-");
+        try (LocalServer small = LocalServer.start(LocalServerConfig.defaults(data).withPort(0)
+                .withFileLimits(new SessionFileLimits(2, 1000, 1, 4096)));
+             Session s = new Session(ai.backend.client.APIConfig.builder().endpoint(small.endpoint())
+                     .accessKey(small.userKeypair().accessKey()).secretKey(small.userKeypair().secretKey()).build())) {
+            Kernel k = s.kernels().getOrCreate(CreateKernelRequest.builder("python").clientToken("limits1").build());
+            Path big = Files.write(dir.resolve("big.bin"), new byte[2000]);
+            assertThatThrownBy(() -> k.upload(List.of(big), dir)).isInstanceOfSatisfying(BackendAPIError.class,
+                    e -> assertThat(e.message()).isEqualTo("Too large file"));
+            List<Path> three = List.of(Files.writeString(dir.resolve("a"), "a"), Files.writeString(dir.resolve("b"), "b"),
+                    Files.writeString(dir.resolve("c"), "c"));
+            assertThatThrownBy(() -> k.upload(three, dir)).isInstanceOfSatisfying(BackendAPIError.class,
+                    e -> assertThat(e.message()).isEqualTo("Too many files"));
+            k.upload(three.subList(0, 2), dir);
+            assertThatThrownBy(() -> k.download(List.of("a", "b"), dir.resolve("x"))).isInstanceOfSatisfying(BackendAPIError.class,
+                    e -> assertThat(e.message()).contains("at most 1"));
+            k.destroy();
+        } finally {
+            ai.backend.local.agent.AgentTestAccess.deleteTree(data);
+        }
+    }
+
+    @Test
     void namesThatLeaveTheWorkingDirectoryAreRefused() throws Exception {
         Kernel k = create("upesc-");
         try {

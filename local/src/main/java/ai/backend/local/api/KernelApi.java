@@ -30,11 +30,14 @@ public final class KernelApi {
     private final ImageRegistry images;
     private final Duration flushWindow;
     private final Duration defaultExecTimeout;
+    private final ai.backend.local.SessionFileLimits fileLimits;
 
     /**
      * @param defaultExecTimeout the execution timeout of sessions that set none (zero: no limit)
      */
-    public KernelApi(Agent agent, ImageRegistry images, Duration flushWindow, Duration defaultExecTimeout) {
+    public KernelApi(Agent agent, ImageRegistry images, Duration flushWindow, Duration defaultExecTimeout,
+                     ai.backend.local.SessionFileLimits fileLimits) {
+        this.fileLimits = fileLimits;
         this.agent = agent;
         this.images = images;
         this.flushWindow = flushWindow;
@@ -265,16 +268,17 @@ public final class KernelApi {
         api.json(200, Map.of("result", result));
     }
 
-    /** The most files one upload may carry, and the size each must stay below (the manager's limits). */
-    static final int MAX_UPLOAD_FILES = 20;
-    static final long MAX_UPLOAD_FILE_BYTES = 1024 * 1024;
+    /** The limits on session file transfers. */
+    ai.backend.local.SessionFileLimits fileLimits() {
+        return fileLimits;
+    }
 
     /** {@code POST /kernel/{sess}/upload}: multipart files into the session's working directory (§3.2.9). */
     public void upload(ApiContext api) {
         LocalKernel kernel = lookup(api);
         java.nio.file.Path root = kernel.workDir().toAbsolutePath().normalize();
-        java.util.List<Uploads.Upload> uploads = Uploads.parts(api.ctx(), root.getParent(), MAX_UPLOAD_FILE_BYTES,
-                MAX_UPLOAD_FILES);
+        java.util.List<Uploads.Upload> uploads = Uploads.parts(api.ctx(), root.getParent(),
+                fileLimits.maxUploadFileBytes(), fileLimits.maxUploadFiles());
         Uploads.writeAll(root, uploads);
         api.empty(204);
     }

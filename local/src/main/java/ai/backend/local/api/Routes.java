@@ -83,7 +83,7 @@ public final class Routes {
         config.routes.get("/folders/{name}/download_single", r.user(vfolders::downloadSingle));
         config.routes.get("/folders/{name}/files", r.user(vfolders::listFiles));
         config.routes.post("/folders/{name}/invite", r.user(vfolders::invite));
-        SessionFilesApi sessionFiles = new SessionFilesApi(streams.agent());
+        SessionFilesApi sessionFiles = new SessionFilesApi(streams.agent(), kernels.fileLimits());
         config.routes.get("/kernel/{sess}/download", r.user(sessionFiles::download));
         config.routes.get("/kernel/{sess}/files", r.user(sessionFiles::listFiles));
         streams.install(config);

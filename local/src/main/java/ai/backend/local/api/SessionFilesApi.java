@@ -27,15 +27,14 @@ import java.util.Map;
  * directory's name inside a real container; nothing outside it is read.
  */
 public final class SessionFilesApi {
-    /** The manager's limits: at most 5 paths per download, each archive below 1 MiB. */
-    static final int MAX_DOWNLOAD_FILES = 5;
-    static final long MAX_ARCHIVE_BYTES = 1024 * 1024;
     static final String CONTAINER_HOME = "/home/work";
 
     private final Agent agent;
+    private final ai.backend.local.SessionFileLimits limits;
 
-    public SessionFilesApi(Agent agent) {
+    public SessionFilesApi(Agent agent, ai.backend.local.SessionFileLimits limits) {
         this.agent = agent;
+        this.limits = limits;
     }
 
     private LocalKernel lookup(ApiContext api) {
@@ -79,8 +78,8 @@ public final class SessionFilesApi {
         if (!files.isArray() || files.isEmpty()) {
             throw Problem.invalidApiParams("no file(s) specified!");
         }
-        if (files.size() > MAX_DOWNLOAD_FILES) {
-            throw Problem.invalidApiParams("Too many files (at most " + MAX_DOWNLOAD_FILES + " per download)");
+        if (files.size() > limits.maxDownloadFiles()) {
+            throw Problem.invalidApiParams("Too many files (at most " + limits.maxDownloadFiles() + " per download)");
         }
         List<byte[]> archives = new ArrayList<>();
         for (JsonNode f : files) {
@@ -92,7 +91,7 @@ public final class SessionFilesApi {
                 throw fileNotFound(containerPath(kernel.workDir(), p));
             }
             try {
-                archives.add(TarWriter.archive(p, MAX_ARCHIVE_BYTES));
+                archives.add(TarWriter.archive(p, limits.maxArchiveBytes()));
             } catch (IOException e) {
                 throw Problem.invalidApiParams("Too large file: " + f.asText() + " (" + e.getMessage() + ")");
             }
