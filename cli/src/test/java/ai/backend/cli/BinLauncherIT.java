@@ -210,6 +210,29 @@ class BinLauncherIT {
     }
 
     @Test
+    void managerStatusFreezeAndUnfreeze() throws Exception {
+        CliProcess.Result status = CliProcess.run(env, 60, "manager", "status");
+        assertThat(status.exitCode()).as(status.stderr()).isZero();
+        assertThat(status.stdout().lines().toList()).hasSize(3);
+        assertThat(status.stdout()).startsWith("Status    Active Sessions").contains("running");
+        CliProcess.Result both = CliProcess.run(env, 60, "manager", "freeze", "--wait", "--force-kill");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.stderr()).contains("You cannot use both --wait and --force-kill options at the same time.");
+        CliProcess.Result freeze = CliProcess.run(env, 60, "manager", "freeze");
+        assertThat(freeze.exitCode()).as(freeze.stderr()).isZero();
+        assertThat(freeze.stderr()).contains("Manager is successfully frozen.");
+        try {
+            CliProcess.Result refused = CliProcess.run(env, 60, "run", "--rm", "-c", "1", "python");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("503").contains("frozen");
+        } finally {
+            CliProcess.Result unfreeze = CliProcess.run(env, 60, "manager", "unfreeze");
+            assertThat(unfreeze.exitCode()).as(unfreeze.stderr()).isZero();
+            assertThat(unfreeze.stderr()).contains("Manager is successfully unfrozen.");
+        }
+    }
+
+    @Test
     void remoteFailuresGiveANonZeroExitCode() throws Exception {
         CliProcess.Result r = CliProcess.run(env, 60, "run", "-q", "--rm", "-c", "import sys; sys.exit(3)", "python");
         assertThat(r.exitCode()).isEqualTo(3);

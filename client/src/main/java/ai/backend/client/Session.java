@@ -20,11 +20,18 @@ import ai.backend.client.kernel.Kernels;
 public final class Session extends BaseSession {
     private final Kernels kernels;
     private final ai.backend.client.vfolder.VFolders vfolders;
+    private final ai.backend.client.manager.Manager manager;
 
     public Session(APIConfig config) {
         super(config);
         this.kernels = new Kernels(engine());
         this.vfolders = new ai.backend.client.vfolder.VFolders(engine());
+        this.manager = new ai.backend.client.manager.Manager(engine());
+    }
+
+    /** The manager status and resource preset functions. */
+    public ai.backend.client.manager.Manager manager() {
+        return manager;
     }
 
     /** The virtual folder functions. */

@@ -101,7 +101,9 @@ public final class LocalServer implements AutoCloseable {
             StreamApi streams = new StreamApi(agent, authenticator);
             GraphQLApi graphql = new GraphQLApi(db, agent);
             ai.backend.local.vfolder.VFolderApi vfolders = new ai.backend.local.vfolder.VFolderApi(db, dataDir);
-            Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels, streams, graphql, vfolders));
+            ai.backend.local.api.ManagerApi manager = new ai.backend.local.api.ManagerApi(agent, db);
+            Javalin app = Javalin.create(cfg -> Routes.install(cfg, authenticator, kernels, streams, graphql, vfolders,
+                    manager));
             try {
                 app.start(config.host(), config.port());
             } catch (RuntimeException e) {

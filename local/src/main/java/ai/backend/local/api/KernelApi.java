@@ -406,7 +406,7 @@ public final class KernelApi {
         return request;
     }
 
-    private static ResourceSlots policyTotal(Database.ResourcePolicy policy) {
+    static ResourceSlots policyTotal(Database.ResourcePolicy policy) {
         Map<String, java.math.BigDecimal> total = new LinkedHashMap<>();
         JsonNode slots;
         try {

@@ -36,7 +36,7 @@ public final class Routes {
 
     /** Configures {@code config} with every route of this server. */
     public static void install(JavalinConfig config, Authenticator authenticator, KernelApi kernels, StreamApi streams,
-                               GraphQLApi graphql, ai.backend.local.vfolder.VFolderApi vfolders) {
+                               GraphQLApi graphql, ai.backend.local.vfolder.VFolderApi vfolders, ManagerApi manager) {
         Routes r = new Routes(authenticator);
         config.router.ignoreTrailingSlashes = false;
         config.router.treatMultipleSlashesAsSingleSlash = false;
@@ -49,7 +49,14 @@ public final class Routes {
         config.routes.before(ctx -> {
             ctx.header("Server", "BackendAI");
             checkVersion(ctx);
+            manager.gate(ctx);
         });
+        config.routes.get("/manager/status", r.anonymous(manager::status));
+        config.routes.put("/manager/status", r.user(manager::setStatus));
+        config.routes.get("/etcd/resource-slots", r.anonymous(manager::resourceSlots));
+        config.routes.get("/resource/presets", r.user(manager::presets));
+        config.routes.post("/resource/check-presets", r.user(manager::checkPresets));
+        config.routes.post("/resource/recalculate-usage", r.user(manager::recalculateUsage));
         config.routes.get("/", r.anonymous(api -> api.json(200,
                 orderedMap("version", API_VERSION, "manager", MANAGER_VERSION))));
         for (String path : List.of("/auth", "/auth/test")) {

@@ -54,6 +54,11 @@ public final class Database implements AutoCloseable {
             + "CREATE TABLE vfolder_invitations (id TEXT PRIMARY KEY, vfolder TEXT NOT NULL, inviter TEXT NOT NULL,"
             + " invitee TEXT NOT NULL, permission TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL);"
             + "CREATE INDEX vfolder_invitations_by_invitee ON vfolder_invitations (invitee, state);",
+        // 4: resource presets
+        "CREATE TABLE resource_presets (name TEXT PRIMARY KEY, resource_slots TEXT NOT NULL);"
+            + "INSERT INTO resource_presets VALUES ('small', '{\"cpu\": \"1\", \"mem\": \"1073741824\"}');"
+            + "INSERT INTO resource_presets VALUES ('medium', '{\"cpu\": \"2\", \"mem\": \"4294967296\"}');"
+            + "INSERT INTO resource_presets VALUES ('large', '{\"cpu\": \"4\", \"mem\": \"8589934592\"}');",
     };
 
     private final Connection conn;
@@ -181,6 +186,23 @@ public final class Database implements AutoCloseable {
             while (rs.next()) {
                 list.add(new ImageRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6)));
+            }
+        }
+        return list;
+    }
+
+    // ---- resource presets
+
+    /** A resource preset: a name and its slots as a JSON object of strings. */
+    public record ResourcePreset(String name, String resourceSlots) {
+    }
+
+    public synchronized List<ResourcePreset> resourcePresets() throws SQLException {
+        List<ResourcePreset> list = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT name, resource_slots FROM resource_presets ORDER BY name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                list.add(new ResourcePreset(rs.getString(1), rs.getString(2)));
             }
         }
         return list;
