@@ -41,6 +41,7 @@ public final class Main {
         new Entry("download", NONE, lines("Downloads files from a session."), SessionFileCommands.Download.class),
         new Entry("ls", NONE, lines("Lists the files of a session."), SessionFileCommands.Ls.class),
         new Entry("vfolder", NONE, lines("Provides virtual folder operations."), VFolderCommand.class),
+        new Entry("admin", NONE, lines("Provides the admin API access."), AdminCommand.class),
         new Entry("manager", NONE, lines("Provides manager status and administration."), ManagerCommand.class),
         new Entry("logs", NONE, lines("Shows the output logs of a running container."), LogsCommand.class),
         new Entry("server", NONE, lines("Run the local Backend.AI server in the foreground (Ctrl-C stops it), or stop or locate it.",

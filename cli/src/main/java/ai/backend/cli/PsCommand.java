@@ -14,18 +14,22 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code backend.ai ps}: your running sessions, as {@code admin sessions --status RUNNING} lists them. */
 @Command(name = "ps", mixinStandardHelpOptions = true)
-final class PsCommand implements Callable<Integer> {
+class PsCommand implements Callable<Integer> {
     static final String QUERY = "query($limit:Int!, $offset:Int!, $ak:String, $status:String) {\n"
             + "  compute_session_list(\n      limit:$limit, offset:$offset, access_key:$ak, status:$status) {\n"
             + "    items { %s }\n    total_count\n  }\n}";
     private static final int PAGE = 10;
 
-    @ParentCommand
-    BackendAiCommand root;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The root command (found through the spec, so that {@code admin sessions} can reuse this class). */
+    BackendAiCommand root() {
+        return (BackendAiCommand) spec.root().userObject();
+    }
 
     @Option(names = "--id-only", description = "Print only the session IDs.")
     boolean idOnly;
@@ -43,10 +47,10 @@ final class PsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!output.equals("table") && !output.equals("json")) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--output must be table or json");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output must be table or json");
         }
         Pretty pretty = Pretty.stderr(false);
-        try (Session s = new Session(Connection.resolve(root.global, pretty, false))) {
+        try (Session s = new Session(Connection.resolve(root().global, pretty, useAdminKey()))) {
             boolean admin = isAdmin(s);
             List<String> fields = new ArrayList<>(List.of("sess_id"));
             if (!idOnly) {
@@ -91,6 +95,11 @@ final class PsCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** Whether the local server's admin keypair is used ({@code admin sessions}); {@code ps} uses the user's. */
+    boolean useAdminKey() {
+        return false;
     }
 
     private static boolean isAdmin(Session s) {

@@ -89,6 +89,13 @@ class BinLauncherIT {
         assertThat(table.get(1)).matches("[- ]+");
         assertThat(table.subList(2, table.size())).anySatisfy(row -> assertThat(row).startsWith("shared01").contains("RUNNING"));
         assertThat(CliProcess.run(env, 60, "ps", "--id-only").stdout().lines()).contains("shared01");
+        assertThat(CliProcess.run(env, 60, "admin", "sessions", "--id-only").stdout().lines()).contains("shared01");
+        CliProcess.Result detail = CliProcess.run(env, 60, "admin", "session", "shared01");
+        assertThat(detail.exitCode()).as(detail.stderr()).isZero();
+        assertThat(detail.stdout()).startsWith("Session detail:\n---------------\nSession ID: shared01\n").contains("Status: RUNNING");
+        CliProcess.Result noSuch = CliProcess.run(env, 60, "admin", "session", "nosuch");
+        assertThat(noSuch.exitCode()).isEqualTo(1);
+        assertThat(noSuch.stderr()).contains("There is no such running compute session.");
         String json = CliProcess.run(env, 60, "ps", "--output", "json").stdout();
         var items = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
         assertThat(items.isArray()).isTrue();

@@ -21,12 +21,19 @@ public final class Session extends BaseSession {
     private final Kernels kernels;
     private final ai.backend.client.vfolder.VFolders vfolders;
     private final ai.backend.client.manager.Manager manager;
+    private final ai.backend.client.admin.Admin admin;
 
     public Session(APIConfig config) {
         super(config);
         this.kernels = new Kernels(engine());
         this.vfolders = new ai.backend.client.vfolder.VFolders(engine());
         this.manager = new ai.backend.client.manager.Manager(engine());
+        this.admin = new ai.backend.client.admin.Admin(engine());
+    }
+
+    /** Raw GraphQL against the admin API. */
+    public ai.backend.client.admin.Admin admin() {
+        return admin;
     }
 
     /** The manager status and resource preset functions. */
