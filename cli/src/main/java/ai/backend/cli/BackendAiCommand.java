@@ -21,6 +21,12 @@ public final class BackendAiCommand implements Runnable {
         global.skipSslCertValidation = skip;
     }
 
+    @Option(names = "--profile", paramLabel = "NAME",
+            description = "The connection profile to use (default: $BACKEND_PROFILE, else the profile file's default; 'local' is the local server).")
+    void setProfile(String profile) {
+        global.profile = profile;
+    }
+
     @Option(names = "--debug", description = "Show stack traces of errors.")
     void setDebug(boolean debug) {
         global.debug = debug;

@@ -18,12 +18,13 @@ final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean bold = System.console() != null && System.getenv("NO_COLOR") == null;
+        Connection.Settings settings = Connection.settings(root.global, System::getenv);
         String endpoint;
         String accessKey;
         String secret;
-        String hashType = APIConfig.DEFAULT_HASH_TYPE;
-        boolean skip;
-        if (Connection.usesLocalServer(System::getenv)) {
+        String endpointSource;
+        String keySource;
+        if (settings.local()) {
             Path dataDir = LocalDefault.dataDir();
             Optional<ServerFiles.State> state = ServerFiles.readState(dataDir);
             boolean running = state.isPresent() && ProcessHandle.of(state.get().pid()).map(ProcessHandle::isAlive).orElse(false);
@@ -32,15 +33,25 @@ final class ConfigCommand implements Callable<Integer> {
             Optional<ServerFiles.Credentials> creds = ServerFiles.readCredentials(dataDir, false);
             accessKey = creds.map(ServerFiles.Credentials::accessKey).orElse(null);
             secret = creds.map(ServerFiles.Credentials::secretKey).orElse(null);
-            skip = root.global.skipSslCertValidation;
+            endpointSource = "the local server" + (settings.profile() == null ? " (nothing else is configured)" : " (profile 'local')");
+            keySource = "the local server's user keypair in " + dataDir.resolve(ServerFiles.CREDENTIALS);
         } else {
-            APIConfig c = APIConfig.fromEnvironment(System::getenv,
-                    APIConfig.builder().skipSslCertValidation(root.global.skipSslCertValidation));
-            endpoint = c.endpoint().toString();
-            accessKey = c.accessKey();
-            secret = c.secretKey();
-            hashType = c.hashType();
-            skip = c.skipSslCertValidation();
+            endpoint = settings.endpoint().value();
+            accessKey = settings.accessKey() == null ? null : settings.accessKey().value();
+            secret = settings.secretKey() == null ? null : settings.secretKey().value();
+            // validates the endpoint as every command would
+            APIConfig.builder().endpoint(endpoint).accessKey(accessKey == null ? "x" : accessKey)
+                    .secretKey(secret == null ? "x" : secret).build();
+            endpointSource = settings.endpoint().source();
+            keySource = settings.accessKey() == null ? "not configured" : settings.accessKey().source();
+            if (accessKey == null) {
+                throw new ai.backend.client.BackendClientError("The access key is not configured. Set BACKEND_ACCESS_KEY"
+                        + " (or SORNA_ACCESS_KEY) in the environment, or access_key in a profile.");
+            }
+            if (secret == null) {
+                throw new ai.backend.client.BackendClientError("The secret key is not configured. Set BACKEND_SECRET_KEY"
+                        + " (or SORNA_SECRET_KEY) in the environment, or secret_key in a profile.");
+            }
         }
         StringBuilder out = new StringBuilder();
         out.append("Client version: ").append(b(bold, Version.CLIENT_VERSION)).append('\n');
@@ -50,8 +61,9 @@ final class ConfigCommand implements Callable<Integer> {
                 : "\"" + accessKey + "\"")).append('\n');
         out.append("Secret key: ").append(b(bold, secret == null ? "(created when the local server first starts)"
                 : "\"" + APIConfig.maskSecret(secret) + "\"")).append('\n');
-        out.append("Signature hash type: ").append(b(bold, hashType)).append('\n');
-        out.append("Skip SSL certificate validation? ").append(b(bold, skip ? "True" : "False")).append('\n');
+        out.append("Signature hash type: ").append(b(bold, APIConfig.DEFAULT_HASH_TYPE)).append('\n');
+        out.append("Skip SSL certificate validation? ").append(b(bold, settings.skipSsl() ? "True" : "False")).append('\n');
+        out.append("Sources: endpoint from ").append(endpointSource).append("; keys from ").append(keySource).append('\n');
         System.out.print(out);
         return 0;
     }

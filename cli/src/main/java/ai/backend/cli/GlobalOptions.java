@@ -4,4 +4,5 @@ package ai.backend.cli;
 public final class GlobalOptions {
     boolean skipSslCertValidation;
     boolean debug;
+    String profile;
 }

@@ -121,9 +121,11 @@ public final class Main {
 
     /** The first argument that is not a root option: the subcommand's name (or null). */
     private static String subcommandWord(String[] args) {
-        for (String a : args) {
-            if (!a.startsWith("-")) {
-                return a;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--profile")) {
+                i++; // the root options that take a value
+            } else if (!args[i].startsWith("-")) {
+                return args[i];
             }
         }
         return null;

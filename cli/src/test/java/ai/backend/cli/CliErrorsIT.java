@@ -36,7 +36,40 @@ class CliErrorsIT {
                 + "Access key: \"AKIAIOSFODNN7EXAMPLE\"\n"
                 + "Secret key: \"wJalrX************************EXAMPLEKEY\"\n"
                 + "Signature hash type: sha256\n"
-                + "Skip SSL certificate validation? False\n");
+                + "Skip SSL certificate validation? False\n"
+                + "Sources: endpoint from BACKEND_ENDPOINT; keys from BACKEND_ACCESS_KEY\n");
+    }
+
+    @Test
+    void profilesGiveSettingsThatTheEnvironmentOverrides() throws Exception {
+        Path config = home.resolve(".config/backend.ai");
+        Files.createDirectories(config);
+        Files.writeString(config.resolve("profiles.properties"), "default = prod\n"
+                + "prod.endpoint = https://prod.example.com\nprod.access_key = AKIAPRODPRODPRODPROD\n"
+                + "prod.secret_key = prodsecretprodsecretprodsecretprodsecret\n"
+                + "test.endpoint = https://test.example.com\ntest.access_key = AKIATESTTESTTESTTEST\n"
+                + "test.secret_key = testsecrettestsecrettestsecrettestsecret\n");
+        try {
+            Map<String, String> env = CliProcess.cleanEnv(home);
+            CliProcess.Result prod = CliProcess.run(env, 30, "config");
+            assertThat(prod.exitCode()).as(prod.stderr()).isZero();
+            assertThat(prod.stdout()).contains("API endpoint: https://prod.example.com\n").contains("\"AKIAPRODPRODPRODPROD\"")
+                    .contains("Sources: endpoint from profile 'prod'").doesNotContain("prodsecretprodsecretprodsecretprodsecret");
+            CliProcess.Result test = CliProcess.run(env, 30, "--profile", "test", "config");
+            assertThat(test.stdout()).contains("https://test.example.com").contains("AKIATESTTESTTESTTEST");
+            env.put("BACKEND_PROFILE", "test");
+            env.put("BACKEND_ENDPOINT", "https://override.example.com");
+            CliProcess.Result mixed = CliProcess.run(env, 30, "config");
+            assertThat(mixed.stdout()).contains("API endpoint: https://override.example.com\n").contains("AKIATESTTESTTESTTEST")
+                    .contains("endpoint from BACKEND_ENDPOINT; keys from profile 'test'");
+            CliProcess.Result local = CliProcess.run(CliProcess.cleanEnv(home), 30, "--profile", "local", "config");
+            assertThat(local.stdout()).contains("(local server");
+            CliProcess.Result missing = CliProcess.run(CliProcess.cleanEnv(home), 30, "--profile", "nope", "config");
+            assertThat(missing.exitCode()).isEqualTo(1);
+            assertThat(missing.stderr()).contains("There is no profile 'nope'");
+        } finally {
+            Files.deleteIfExists(config.resolve("profiles.properties"));
+        }
     }
 
     @Test
