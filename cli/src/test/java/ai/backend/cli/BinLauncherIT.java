@@ -221,7 +221,7 @@ class BinLauncherIT {
         CliProcess.Result status = CliProcess.run(env, 60, "manager", "status");
         assertThat(status.exitCode()).as(status.stderr()).isZero();
         assertThat(status.stdout().lines().toList()).hasSize(3);
-        assertThat(status.stdout()).startsWith("Status    Active Sessions").contains("running");
+        assertThat(status.stdout()).startsWith("Status   Active Sessions\n-------  ---------------\nrunning ");
         CliProcess.Result both = CliProcess.run(env, 60, "manager", "freeze", "--wait", "--force-kill");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.stderr()).contains("You cannot use both --wait and --force-kill options at the same time.");

@@ -16,6 +16,7 @@ import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerResult;
 import graphql.schema.GraphQLSchema;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,9 +53,13 @@ public final class GraphQLApi {
         this.user = GraphQL.newGraphQL(userSchema).defaultDataFetcherExceptionHandler(EXCEPTIONS).build();
     }
 
-    /** The areas served today; later ones (keypairs, agents, images, resource policies, vfolders) go here. */
+    /**
+     * The areas served today: compute sessions, keypairs and resource policies (with the admin mutations),
+     * the agent and images. Later ones (vfolders, resource presets, image mutations) go here.
+     */
     static List<SchemaArea> areas(Database db, Agent agent) {
-        return List.of(new SessionArea(db, agent));
+        return List.of(new SessionArea(db, agent), new KeypairArea(db, agent), new AgentArea(db, agent, Instant.now()),
+                new ImageArea(db, agent));
     }
 
     public GraphQLSchema schema(boolean isAdmin) {

@@ -129,6 +129,15 @@ public final class SessionArea implements SchemaArea {
         return SessionRecord.allNull();
     }
 
+    /**
+     * {@code KeyPair.compute_sessions(status)}: the sessions of {@code accessKey} in {@code status} (null: every
+     * status), newest first, at most 100.
+     */
+    List<SessionRecord> sessionsOf(String accessKey, String status) {
+        checkStatus(status);
+        return sessions(null, accessKey, status);
+    }
+
     /** {@code ComputeSession.workers(status)}: this server runs single-container sessions, so there are none. */
     private List<SessionRecord> workers(DataFetchingEnvironment env) {
         status(env);
@@ -140,7 +149,11 @@ public final class SessionArea implements SchemaArea {
 
     /** The {@code status} argument, checked against the manager's status names. */
     private static String status(DataFetchingEnvironment env) {
-        String status = env.getArgument("status");
+        return checkStatus(env.getArgument("status"));
+    }
+
+    /** {@code status} when it is null or a status name, else the manager's KeyError. */
+    static String checkStatus(String status) {
         if (status != null && !KERNEL_STATUSES.contains(status)) {
             throw ResolverError.keyError(status);
         }

@@ -339,9 +339,9 @@ class GraphQLIntegrationTest {
                 + "field \\\"compute_session_list\\\" of type \\\"QueryForAdmin\\\".\",\"locations\":[{\"line\":2,\"column\":74}]}]}");
 
         // root fields that are not served yet do not exist
-        e = gqlError(user, "query {  keypair {    access_key secret_key is_active is_admin  }}");
+        e = gqlError(user, "query {  domains {    name  }}");
         assertThat(e.data().get("data").get(0).get("message").asText())
-                .isEqualTo("Cannot query field \"keypair\" on type \"QueryForUser\".");
+                .isEqualTo("Cannot query field \"domains\" on type \"QueryForUser\".");
 
         // mutations, as the transcript's user mutation
         e = gqlError(user, "mutation($alias: String!) {  dealias_image(alias: $alias) {   ok msg  }}", "alias", "x");
