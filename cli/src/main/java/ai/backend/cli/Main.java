@@ -77,6 +77,17 @@ public final class Main {
             }
         }
         BackendAiCommand root = new BackendAiCommand();
+        if (args.length == 1 && args[0].equals("config")) {
+            // the most common call without options: no picocli model needed
+            ConfigCommand config = new ConfigCommand();
+            config.root = root;
+            try {
+                return config.call();
+            } catch (RuntimeException e) {
+                ErrorPrinter.print(e, false);
+                return 1;
+            }
+        }
         CommandLine cli = commandLine(root, subcommandWord(args), false);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             ErrorPrinter.print(e, root.global.debug);
