@@ -31,6 +31,11 @@ public final class Session extends BaseSession {
         this.admin = new ai.backend.client.admin.Admin(engine());
     }
 
+    /** The typed admin functions: keypairs, resource policies, agents, images. */
+    public ai.backend.client.admin.AdminFunctions adminFunctions() {
+        return new ai.backend.client.admin.AdminFunctions(admin);
+    }
+
     /** Raw GraphQL against the admin API. */
     public ai.backend.client.admin.Admin admin() {
         return admin;

@@ -1,0 +1,28 @@
+package ai.backend.client.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A keypair as the admin API reports it; fields not selected are null (or false / -1). */
+public record KeyPairInfo(String accessKey, String secretKey, String userId, boolean isActive, boolean isAdmin,
+                          String resourcePolicy, int rateLimit, int concurrencyUsed, long numQueries, String createdAt,
+                          String lastUsed, JsonNode raw) {
+    /** The fields the typed calls select. */
+    static final String FIELDS = "user_id access_key secret_key is_active is_admin created_at last_used resource_policy"
+            + " rate_limit concurrency_used num_queries";
+
+    static KeyPairInfo fromJson(JsonNode n) {
+        return new KeyPairInfo(text(n, "access_key"), text(n, "secret_key"), text(n, "user_id"),
+                n.path("is_active").asBoolean(false), n.path("is_admin").asBoolean(false), text(n, "resource_policy"),
+                n.path("rate_limit").asInt(-1), n.path("concurrency_used").asInt(-1), n.path("num_queries").asLong(-1),
+                text(n, "created_at"), text(n, "last_used"), n);
+    }
+
+    static String text(JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
+
+    @Override
+    public String toString() {
+        return "KeyPairInfo[" + accessKey + (isAdmin ? ", admin" : "") + (isActive ? "" : ", inactive") + "]";
+    }
+}
