@@ -21,6 +21,16 @@ public final class AsyncSession extends BaseSession {
         this.vfolders = new ai.backend.client.vfolder.AsyncVFolders(engine());
     }
 
+    /** Raw GraphQL against the admin API. */
+    public ai.backend.client.admin.AsyncAdmin admin() {
+        return new ai.backend.client.admin.AsyncAdmin(engine());
+    }
+
+    /** The manager status and resource preset functions. */
+    public ai.backend.client.manager.AsyncManager manager() {
+        return new ai.backend.client.manager.AsyncManager(engine());
+    }
+
     /** The virtual folder functions. */
     public ai.backend.client.vfolder.AsyncVFolders vfolders() {
         return vfolders;

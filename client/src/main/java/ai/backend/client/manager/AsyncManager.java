@@ -1,0 +1,47 @@
+package ai.backend.client.manager;
+
+import ai.backend.client.internal.HttpEngine;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/** The manager and preset functions of an {@code AsyncSession}; see {@link Manager}. */
+public final class AsyncManager {
+    private final Manager blocking;
+    private final HttpEngine engine;
+
+    public AsyncManager(HttpEngine engine) {
+        this.engine = engine;
+        this.blocking = new Manager(engine);
+    }
+
+    private <T> CompletableFuture<T> async(Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, engine.executor());
+    }
+
+    public CompletableFuture<ManagerStatus> status() {
+        return async(blocking::status);
+    }
+
+    public CompletableFuture<Void> freeze(boolean forceKill) {
+        return async(() -> {
+            blocking.freeze(forceKill);
+            return null;
+        });
+    }
+
+    public CompletableFuture<Void> unfreeze() {
+        return async(() -> {
+            blocking.unfreeze();
+            return null;
+        });
+    }
+
+    public CompletableFuture<List<ResourcePreset>> presets() {
+        return async(blocking::presets);
+    }
+
+    public CompletableFuture<PresetCheck> checkPresets() {
+        return async(blocking::checkPresets);
+    }
+}
