@@ -82,3 +82,33 @@ test('the npm client gets the real error for an unknown image', async () => {
     return true;
   });
 });
+
+test('the npm client reads keypairs, images, resource policies and folders', async () => {
+  const c = client();
+  await c.get_manager_version();
+  const me = await c.keypair.info(process.env.BACKEND_ACCESS_KEY,
+    ['access_key', 'is_active', 'is_admin', 'user_id', 'concurrency_used', 'rate_limit', 'resource_policy']);
+  assert.equal(me.keypair.access_key, process.env.BACKEND_ACCESS_KEY);
+  assert.equal(me.keypair.is_active, true);
+  assert.equal(me.keypair.resource_policy, 'default');
+
+  const images = await c.image.list(['name', 'tag', 'registry', 'installed', 'resource_limits { key min max }']);
+  const python = images.images.find((i) => i.name === 'python');
+  assert.ok(python, 'the python image is listed');
+  assert.deepEqual(python.resource_limits.map((l) => l.key).sort(), ['cpu', 'mem']);
+
+  const policy = await c.resourcePolicy.get('default');
+  assert.equal(policy.keypair_resource_policy.name, 'default');
+  assert.equal(typeof policy.keypair_resource_policy.total_resource_slots, 'string');
+
+  const name = 'npmvf' + Date.now().toString(36);
+  const created = await c.vfolder.create(name, 'local');
+  assert.equal(created.name, name);
+  const folders = await c.vfolder.list();
+  assert.ok(folders.some((f) => f.name === name && f.is_owner === true));
+  const hosts = await c.vfolder.list_hosts();
+  assert.deepEqual(hosts.allowed, ['local']);
+  c.vfolder.name = name;
+  await c.vfolder.delete(name);
+  assert.ok(!(await c.vfolder.list()).some((f) => f.name === name));
+});

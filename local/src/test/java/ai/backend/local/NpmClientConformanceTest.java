@@ -44,7 +44,7 @@ class NpmClientConformanceTest {
                     "BACKEND_ACCESS_KEY", user.accessKey(), "BACKEND_SECRET_KEY", user.secretKey()),
                     "node", "--test", "conformance.test.js");
             System.out.println(output);
-            assertThat(output).contains("# pass 2").contains("# fail 0");
+            assertThat(output).contains("# pass 3").contains("# fail 0");
             assertThat(server.server().agent().sessions()).isEmpty();
         }
     }
