@@ -13,7 +13,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code backend.ai admin ...}: administration through the GraphQL API (the local server's admin keypair). */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Provides the admin API access.",
-        subcommands = {AdminCommand.Sessions.class, AdminCommand.SessionDetail.class})
+        subcommands = {AdminCommand.Sessions.class, AdminCommand.SessionDetail.class, AdminAgents.ListAgents.class,
+            AdminAgents.ShowAgent.class, AdminImages.class, AdminKeypairs.Mine.class, AdminKeypairs.ListKeypairs.class,
+            AdminPolicies.Show.class, AdminPolicies.ListPolicies.class})
 final class AdminCommand implements Runnable {
     @ParentCommand
     BackendAiCommand root;
