@@ -177,6 +177,7 @@ class AdminCliIT {
         assertThat(gold.path("max_concurrent_sessions").asInt()).isEqualTo(30);
         assertThat(gold.path("max_containers_per_session").asInt()).isEqualTo(1);
         assertThat(gold.path("max_vfolder_count").asInt()).isEqualTo(3);
+        assertThat(gold.path("idle_timeout").asLong()).as("the 19.03 default").isEqualTo(1800);
         assertThat(gold.path("allowed_vfolder_hosts").get(0).asText()).isEqualTo("local");
         String list = ok("admin", "resource-policies").stdout();
         assertThat(list.lines().findFirst().orElseThrow()).contains("Name", "Max vFolder Count", "Allowed vFolder Hosts");
@@ -191,6 +192,7 @@ class AdminCliIT {
         assertThat(updated.path("max_vfolder_count").asInt()).isEqualTo(5);
         assertThat(updated.path("default_for_unspecified").asText()).isEqualTo("LIMITED");
         assertThat(updated.path("max_concurrent_sessions").asInt()).isEqualTo(30);
+        assertThat(updated.path("idle_timeout").asLong()).as("unset options stay").isEqualTo(1800);
         assertThat(status(1, "admin", "resource-policies", "update", "nosuch", "--max-vfolder-count", "1").stderr())
                 .contains("KeyPair Resource Policy update has failed: ");
 

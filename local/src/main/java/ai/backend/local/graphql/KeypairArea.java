@@ -27,14 +27,14 @@ import java.util.Set;
  * </ul>
  * {@code KeyPair.compute_sessions(status)} lists the key's sessions as {@code compute_sessions} does for an
  * admin with an access key (every status unless one is given, newest first, at most 100). {@code KeyPair.vfolders}
- * is not served yet. The policy table has no idle timeout: {@code idle_timeout} is 0.
+ * is not served yet. {@code idle_timeout} is stored but not enforced.
  */
 public final class KeypairArea implements SchemaArea {
     static final String KEYPAIR_COLUMNS = "SELECT access_key, secret_key, user_id, is_active, is_admin, resource_policy,"
             + " rate_limit, num_queries, created_at, last_used FROM keypairs";
     static final String POLICY_COLUMNS = "SELECT name, created_at, default_for_unspecified, total_resource_slots,"
             + " max_concurrent_sessions, max_containers_per_session, max_vfolder_count, max_vfolder_size,"
-            + " allowed_vfolder_hosts FROM keypair_resource_policies";
+            + " idle_timeout, allowed_vfolder_hosts FROM keypair_resource_policies";
 
     private final Database db;
     private final Agent agent;
@@ -166,7 +166,7 @@ public final class KeypairArea implements SchemaArea {
         p.put("total_resource_slots", parseJson((String) row.get("total_resource_slots"), Map.of()));
         p.put("max_concurrent_sessions", ((Number) row.get("max_concurrent_sessions")).intValue());
         p.put("max_containers_per_session", ((Number) row.get("max_containers_per_session")).intValue());
-        p.put("idle_timeout", 0L);
+        p.put("idle_timeout", ((Number) row.get("idle_timeout")).longValue());
         p.put("max_vfolder_count", ((Number) row.get("max_vfolder_count")).intValue());
         p.put("max_vfolder_size", ((Number) row.get("max_vfolder_size")).longValue());
         p.put("allowed_vfolder_hosts", hosts((String) row.get("allowed_vfolder_hosts")));

@@ -23,7 +23,7 @@ import java.util.Set;
  * <p>Refused on purpose (ok false, nothing changed): deleting the keypair that makes the request, and deleting
  * a policy that a keypair still uses. Invalid resource slot values are a resolver error, as the manager's
  * {@code ('Cannot convert to decimal', 'count')}; an unknown {@code default_for_unspecified} is its KeyError.
- * The policy table has no idle timeout column, so {@code idle_timeout} is accepted but not stored.
+ * {@code idle_timeout} is stored and reported; the local server does not enforce it.
  */
 final class KeypairMutations {
     static final String SUCCESS = "success";
@@ -149,10 +149,10 @@ final class KeypairMutations {
         try {
             Sql.update(db, "INSERT INTO keypair_resource_policies (name, created_at, default_for_unspecified,"
                     + " total_resource_slots, max_concurrent_sessions, max_containers_per_session, max_vfolder_count,"
-                    + " max_vfolder_size, allowed_vfolder_hosts) VALUES (?,?,?,?,?,?,?,?,?)", name,
+                    + " max_vfolder_size, idle_timeout, allowed_vfolder_hosts) VALUES (?,?,?,?,?,?,?,?,?,?)", name,
                     Scalars.isoformat(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)), defaults, slots,
                     props.get("max_concurrent_sessions"), props.get("max_containers_per_session"),
-                    props.get("max_vfolder_count"), props.get("max_vfolder_size"), hosts(props.get("allowed_vfolder_hosts")));
+                    props.get("max_vfolder_count"), props.get("max_vfolder_size"), props.get("idle_timeout"), hosts(props.get("allowed_vfolder_hosts")));
             r = result(true, SUCCESS);
             r.put("resource_policy", area.policy(name));
         } catch (SQLException e) {
@@ -176,7 +176,7 @@ final class KeypairMutations {
             params.add(totalResourceSlots(props.get("total_resource_slots")));
         }
         for (String column : new String[] {"max_concurrent_sessions", "max_containers_per_session", "max_vfolder_count",
-                "max_vfolder_size"}) {
+                "max_vfolder_size", "idle_timeout"}) {
             if (props.get(column) != null) {
                 sets.add(column + " = ?");
                 params.add(props.get(column));

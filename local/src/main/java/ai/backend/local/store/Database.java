@@ -59,6 +59,8 @@ public final class Database implements AutoCloseable {
             + "INSERT INTO resource_presets VALUES ('small', '{\"cpu\": \"1\", \"mem\": \"1073741824\"}');"
             + "INSERT INTO resource_presets VALUES ('medium', '{\"cpu\": \"2\", \"mem\": \"4294967296\"}');"
             + "INSERT INTO resource_presets VALUES ('large', '{\"cpu\": \"4\", \"mem\": \"8589934592\"}');",
+        // 5: idle timeout of resource policies (seconds; stored and reported, not enforced locally)
+        "ALTER TABLE keypair_resource_policies ADD COLUMN idle_timeout INTEGER NOT NULL DEFAULT 0;",
     };
 
     private final Connection conn;

@@ -190,6 +190,8 @@ class KeypairGraphQLTest {
 
         // a second policy used by nobody of the user's
         try (var ps = server.server().database().connection().prepareStatement("INSERT INTO keypair_resource_policies"
+                + " (name, created_at, default_for_unspecified, total_resource_slots, max_concurrent_sessions,"
+                + " max_containers_per_session, max_vfolder_count, max_vfolder_size, allowed_vfolder_hosts)"
                 + " VALUES ('gold', datetime('now'), 'LIMITED', '{\"cpu\": \"4\", \"mem\": \"1073741824\"}', 5, 1, 3, 1024,"
                 + " '[\"local\", \"nfs\"]')")) {
             synchronized (server.server().database()) {
