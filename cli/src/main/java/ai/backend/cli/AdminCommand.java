@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Provides the admin API access.",
         subcommands = {AdminCommand.Sessions.class, AdminCommand.SessionDetail.class, AdminAgents.ListAgents.class,
             AdminAgents.ShowAgent.class, AdminImages.class, AdminKeypairs.Mine.class, AdminKeypairs.ListKeypairs.class,
-            AdminPolicies.Show.class, AdminPolicies.ListPolicies.class})
+            AdminPolicies.Show.class, AdminPolicies.ListPolicies.class, AdminVFolders.class})
 final class AdminCommand implements Runnable {
     @ParentCommand
     BackendAiCommand root;

@@ -54,6 +54,26 @@ class AdminCliIT {
     }
 
     @Test
+    void vfoldersAreListedPerOwner() throws Exception {
+        ok("vfolder", "create", "adminvf");
+        String table = ok("admin", "vfolders").stdout();
+        assertThat(table.lines().findFirst().orElseThrow()).contains("Name", "Created At", "Last Used", "Max Files", "Max Size");
+        assertThat(table).contains("adminvf");
+        // outside the admin group, the CLI uses the local server's user keypair: it owns the folder
+        String userKey = json("admin", "keypairs", "-u", "user@localhost", "--output", "json").get(0).path("access_key").asText();
+        String adminKey = json("admin", "keypair", "--output", "json").path("access_key").asText();
+        JsonNode mine = json("admin", "vfolders", "--access-key", userKey, "--output", "json");
+        assertThat(mine.findValuesAsText("name")).containsExactly("adminvf");
+        assertThat(json("admin", "vfolders", "--access-key", adminKey, "--output", "json").findValuesAsText("name"))
+                .doesNotContain("adminvf");
+        assertThat(mine.get(0).path("max_files").asInt()).isEqualTo(1000);
+        assertThat(json("admin", "vfolders", "--access-key", "AKNOSUCHKEY", "--output", "json")).isEmpty();
+        ok("vfolder", "delete", "adminvf");
+        assertThat(json("admin", "vfolders", "--output", "json").findValuesAsText("name")).doesNotContain("adminvf");
+        status(2, "admin", "vfolders", "--access-key");
+    }
+
+    @Test
     void agentsAndImagesAreListed() throws Exception {
         String agents = ok("admin", "agents").stdout();
         assertThat(agents.lines().findFirst().orElseThrow()).contains("ID", "Status", "Region", "First Contact",
