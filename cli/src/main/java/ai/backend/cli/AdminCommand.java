@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Provides the admin API access.",
         subcommands = {AdminCommand.Sessions.class, AdminCommand.SessionDetail.class, AdminAgents.ListAgents.class,
             AdminAgents.ShowAgent.class, AdminImages.class, AdminKeypairs.Mine.class, AdminKeypairs.ListKeypairs.class,
-            AdminPolicies.Show.class, AdminPolicies.ListPolicies.class, AdminVFolders.class})
+            AdminPolicies.Show.class, AdminPolicies.ListPolicies.class, AdminVFolders.class,
+            AdminImageMutations.Rescan.class, AdminImageMutations.Alias.class, AdminImageMutations.Dealias.class})
 final class AdminCommand implements Runnable {
     @ParentCommand
     BackendAiCommand root;

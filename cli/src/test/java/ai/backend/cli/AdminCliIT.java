@@ -54,6 +54,27 @@ class AdminCliIT {
     }
 
     @Test
+    void imageAliasesAndRescan() throws Exception {
+        assertThat(ok("admin", "rescan-images").stdout()).isEqualTo("kernel image metadata updated\n");
+        assertThat(status(1, "admin", "rescan-images", "-r", "index.docker.io").stderr())
+                .contains("rescanning failed: unknown registry: index.docker.io");
+        assertThat(ok("admin", "alias-image", "py", "lablup/python:3.6-ubuntu18.04").stdout())
+                .isEqualTo("alias py created for target lablup/python:3.6-ubuntu18.04\n");
+        JsonNode python = null;
+        for (JsonNode i : json("admin", "images", "--output", "json")) {
+            if (i.path("name").asText().equals("python")) {
+                python = i;
+            }
+        }
+        assertThat(python).isNotNull();
+        assertThat(python.path("aliases").toString()).isEqualTo("[\"py\"]");
+        assertThat(ok("run", "--rm", "-c", "print(6 * 7)", "py").stdout()).contains("42");
+        assertThat(ok("admin", "dealias-image", "py").stdout()).isEqualTo("alias py removed.\n");
+        assertThat(status(1, "run", "--rm", "-c", "print(1)", "py").stderr()).contains("Unknown image reference: py");
+        status(2, "admin", "alias-image", "onlyone");
+    }
+
+    @Test
     void vfoldersAreListedPerOwner() throws Exception {
         ok("vfolder", "create", "adminvf");
         String table = ok("admin", "vfolders").stdout();

@@ -78,4 +78,20 @@ class AdminFunctionsTest {
                     .isEqualTo(server.server().adminKeypair().accessKey());
         }
     }
+
+    @Test
+    void imageAliasesAndRescanThroughTheTypedFunctions() {
+        try (TestServer server = TestServer.start(); Session admin = new Session(server.adminConfig())) {
+            AdminFunctions f = admin.adminFunctions();
+            assertThat(f.aliasImage("sh-alias", "bash").ok()).isTrue();
+            assertThat(f.images()).filteredOn(i -> i.name().equals("bash")).singleElement()
+                    .satisfies(i -> assertThat(i.aliases()).containsExactly("sh-alias"));
+            assertThat(f.dealiasImage("sh-alias").ok()).isTrue();
+            assertThat(f.images()).allSatisfy(i -> assertThat(i.aliases()).isEmpty());
+            assertThat(f.rescanImages(null).ok()).isTrue();
+            MutationResult refused = f.rescanImages("elsewhere");
+            assertThat(refused.ok()).isFalse();
+            assertThat(refused.msg()).isEqualTo("unknown registry: elsewhere");
+        }
+    }
 }

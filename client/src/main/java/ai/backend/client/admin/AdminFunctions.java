@@ -162,4 +162,25 @@ public final class AdminFunctions {
     public List<ImageInfo> images() {
         return list(admin.query("query { images { " + ImageInfo.FIELDS + " } }").path("images"), ImageInfo::fromJson);
     }
+
+    /** {@code Image.rescanImages}: re-reads the image metadata of {@code registry} (every registry when null). */
+    public MutationResult rescanImages(String registry) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("registry", registry);
+        return MutationResult.fromJson(admin.query("mutation($registry: String) { rescan_images(registry:$registry)"
+                + " { ok msg } }", vars).path("rescan_images"));
+    }
+
+    /** {@code Image.aliasImage}: points {@code alias} at the image reference {@code target} (not checked by 19.03). */
+    public MutationResult aliasImage(String alias, String target) {
+        return MutationResult.fromJson(admin.query("mutation($alias: String!, $target: String!) {"
+                + " alias_image(alias: $alias, target: $target) { ok msg } }", Map.of("alias", alias, "target", target))
+                .path("alias_image"));
+    }
+
+    /** {@code Image.dealiasImage}: removes {@code alias}. */
+    public MutationResult dealiasImage(String alias) {
+        return MutationResult.fromJson(admin.query("mutation($alias: String!) { dealias_image(alias: $alias) { ok msg } }",
+                Map.of("alias", alias)).path("dealias_image"));
+    }
 }

@@ -17,6 +17,7 @@ public final class ImageRegistry {
     private final Map<String, Database.ImageRow> rows = new LinkedHashMap<>();
     private final PythonRuntime python;
     private final ResourceSlots capacity;
+    private final Database db;
 
     /**
      * @param capacity the machine's slots, the maximum of images that set none
@@ -24,6 +25,7 @@ public final class ImageRegistry {
     public ImageRegistry(Database db, PythonRuntime python, ResourceSlots capacity) {
         this.python = python;
         this.capacity = capacity;
+        this.db = db;
         try {
             for (Database.ImageRow row : db.images()) {
                 rows.put(row.name(), row);
@@ -33,12 +35,21 @@ public final class ImageRegistry {
         }
     }
 
-    /** The image a reference names, or empty when this server does not know it. */
+    /**
+     * The image a reference names, after following image aliases (up to 8 hops), or empty when this server
+     * does not know it.
+     */
     public Optional<Image> resolve(String reference) {
         if (reference == null || reference.isBlank()) {
             return Optional.empty();
         }
-        String ref = reference.trim().toLowerCase(Locale.ROOT);
+        String target;
+        try {
+            target = db.followAliases(reference.trim());
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the image aliases", e);
+        }
+        String ref = target.trim().toLowerCase(Locale.ROOT);
         String tag = "latest";
         int slash = ref.lastIndexOf('/');
         int colon = ref.lastIndexOf(':');

@@ -8,6 +8,7 @@ import graphql.schema.idl.TypeRuntimeWiring;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,13 @@ import java.util.Map;
  * available (python, which runs every session, or an executable shell).
  *
  * <p>Unlike 19.03.5, whose admin {@code image} resolver is broken, {@code image} works for admins too.
+ *
+ * <p>Admins have the image mutations: {@code alias_image} stores an alias without checking its target (as
+ * 19.03), {@code dealias_image} removes one, both answer {@code ok: true, msg: ""}; an image's
+ * {@code aliases} are the aliases whose target (after following further aliases) names it, and
+ * {@code image(reference)} and session creation follow aliases. {@code rescan_images} has no registry to
+ * read: the images table is the local catalogue, and whether an image is installed is computed on every
+ * query; it answers {@code ok: true} for the local registry (or none) and {@code ok: false} for any other.
  */
 public final class ImageArea implements SchemaArea {
     static final String COLUMNS = "SELECT name, runtime, min_cpu, min_mem, max_cpu, max_mem FROM images";
@@ -36,7 +44,10 @@ public final class ImageArea implements SchemaArea {
 
     @Override
     public List<String> sdl(SchemaRole role) {
-        return List.of("images.graphqls", role.rootFieldsResource("images"));
+        return role == SchemaRole.ADMIN
+                ? List.of("images.graphqls", role.rootFieldsResource("images"), "keypairs-mutations.graphqls",
+                        "images-mutations.graphqls")
+                : List.of("images.graphqls", role.rootFieldsResource("images"));
     }
 
     @Override
@@ -44,22 +55,35 @@ public final class ImageArea implements SchemaArea {
         wiring.type(TypeRuntimeWiring.newTypeWiring(role.queryType())
                 .dataFetcher("images", env -> images(env.getArgument("is_installed")))
                 .dataFetcher("image", env -> image(env.getArgument("reference"))));
-    }
-
-    private List<Map<String, Object>> images(Boolean installed) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> row : Sql.query(db, COLUMNS + " ORDER BY name")) {
-            Map<String, Object> image = imageObject(row);
-            if (installed == null || installed.equals(image.get("installed"))) {
-                out.add(image);
-            }
+        if (role == SchemaRole.ADMIN) {
+            wiring.type(TypeRuntimeWiring.newTypeWiring("MutationForAdmin")
+                    .dataFetcher("alias_image", env -> {
+                        db.putImageAlias(env.getArgument("alias"), env.getArgument("target"));
+                        return result(true, "");
+                    })
+                    .dataFetcher("dealias_image", env -> {
+                        db.deleteImageAlias(env.getArgument("alias"));
+                        return result(true, "");
+                    })
+                    .dataFetcher("rescan_images", env -> {
+                        String registry = env.getArgument("registry");
+                        return registry == null || registry.equals("local")
+                                ? result(true, "")
+                                : result(false, "unknown registry: " + registry);
+                    }));
         }
-        return out;
     }
 
-    /** The image a reference names ({@code python}, {@code lablup/python:3.6}, {@code index.docker.io/lablup/python}). */
-    private Map<String, Object> image(String reference) {
-        String ref = reference.trim().toLowerCase(Locale.ROOT);
+    private static Map<String, Object> result(boolean ok, String msg) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("ok", ok);
+        r.put("msg", msg);
+        return r;
+    }
+
+    /** The image row name a reference (after aliases) names, or null when it names none of ours. */
+    private String rowName(String reference) throws SQLException {
+        String ref = db.followAliases(reference.trim()).trim().toLowerCase(Locale.ROOT);
         int slash = ref.lastIndexOf('/');
         int colon = ref.lastIndexOf(':');
         if (colon > slash) {
@@ -69,12 +93,44 @@ public final class ImageArea implements SchemaArea {
         if (!(namespace.isEmpty() || namespace.equals("lablup") || namespace.endsWith("/lablup"))) {
             return null;
         }
-        String name = slash >= 0 ? ref.substring(slash + 1) : ref;
-        List<Map<String, Object>> rows = Sql.query(db, COLUMNS + " WHERE name = ?", name);
-        return rows.isEmpty() ? null : imageObject(rows.get(0));
+        return slash >= 0 ? ref.substring(slash + 1) : ref;
     }
 
-    private Map<String, Object> imageObject(Map<String, Object> row) {
+    private List<Map<String, Object>> images(Boolean installed) throws SQLException {
+        Map<String, List<String>> aliases = aliasesByImage();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> row : Sql.query(db, COLUMNS + " ORDER BY name")) {
+            Map<String, Object> image = imageObject(row, aliases);
+            if (installed == null || installed.equals(image.get("installed"))) {
+                out.add(image);
+            }
+        }
+        return out;
+    }
+
+    /** The image a reference names ({@code python}, {@code lablup/python:3.6}, {@code index.docker.io/lablup/python}). */
+    private Map<String, Object> image(String reference) throws SQLException {
+        String name = rowName(reference);
+        if (name == null) {
+            return null;
+        }
+        List<Map<String, Object>> rows = Sql.query(db, COLUMNS + " WHERE name = ?", name);
+        return rows.isEmpty() ? null : imageObject(rows.get(0), aliasesByImage());
+    }
+
+    /** Image row name to the aliases that lead to it. */
+    private Map<String, List<String>> aliasesByImage() throws SQLException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String alias : db.imageAliases().keySet()) {
+            String name = rowName(alias);
+            if (name != null) {
+                out.computeIfAbsent(name, k -> new ArrayList<>()).add(alias);
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> imageObject(Map<String, Object> row, Map<String, List<String>> aliases) {
         String name = (String) row.get("name");
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("name", name);
@@ -83,7 +139,7 @@ public final class ImageArea implements SchemaArea {
         i.put("registry", "local");
         i.put("digest", null);
         i.put("labels", List.of());
-        i.put("aliases", List.of());
+        i.put("aliases", aliases.getOrDefault(name, List.of()));
         i.put("size_bytes", 0L);
         List<Map<String, Object>> limits = new ArrayList<>();
         limits.add(limit("cpu", (String) row.get("min_cpu"), (String) row.get("max_cpu")));

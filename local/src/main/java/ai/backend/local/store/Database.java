@@ -10,7 +10,9 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,6 +63,8 @@ public final class Database implements AutoCloseable {
             + "INSERT INTO resource_presets VALUES ('large', '{\"cpu\": \"4\", \"mem\": \"8589934592\"}');",
         // 5: idle timeout of resource policies (seconds; stored and reported, not enforced locally)
         "ALTER TABLE keypair_resource_policies ADD COLUMN idle_timeout INTEGER NOT NULL DEFAULT 0;",
+        // 6: image aliases (alias_image / dealias_image)
+        "CREATE TABLE image_aliases (alias TEXT PRIMARY KEY, target TEXT NOT NULL);",
     };
 
     private final Connection conn;
@@ -191,6 +195,58 @@ public final class Database implements AutoCloseable {
             }
         }
         return list;
+    }
+
+    /** How many alias hops {@link #followAliases} takes at most, as the 19.03 manager. */
+    public static final int MAX_ALIAS_HOPS = 8;
+
+    /**
+     * The reference an image alias leads to: aliases are followed up to {@link #MAX_ALIAS_HOPS} hops; a
+     * reference that is no alias is returned as it is.
+     */
+    public synchronized String followAliases(String reference) throws SQLException {
+        String ref = reference;
+        try (PreparedStatement ps = conn.prepareStatement("SELECT target FROM image_aliases WHERE alias = ?")) {
+            for (int hop = 0; hop < MAX_ALIAS_HOPS; hop++) {
+                ps.setString(1, ref);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        break;
+                    }
+                    ref = rs.getString(1);
+                }
+            }
+        }
+        return ref;
+    }
+
+    /** Every image alias and its target, by alias. */
+    public synchronized Map<String, String> imageAliases() throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT alias, target FROM image_aliases ORDER BY alias");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Points {@code alias} at {@code target}, replacing an alias of that name (as 19.03's etcd put does). */
+    public synchronized void putImageAlias(String alias, String target) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO image_aliases (alias, target) VALUES (?, ?)")) {
+            ps.setString(1, alias);
+            ps.setString(2, target);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Removes an alias; removing one that does not exist changes nothing. */
+    public synchronized void deleteImageAlias(String alias) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM image_aliases WHERE alias = ?")) {
+            ps.setString(1, alias);
+            ps.executeUpdate();
+        }
     }
 
     // ---- resource presets
