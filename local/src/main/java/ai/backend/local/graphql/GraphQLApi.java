@@ -55,11 +55,11 @@ public final class GraphQLApi {
 
     /**
      * The areas served today: compute sessions, keypairs and resource policies (with the admin mutations),
-     * the agent, images and virtual folders. Later ones (resource presets, image mutations) go here.
+     * the agent, images (with their mutations), virtual folders and resource presets.
      */
     static List<SchemaArea> areas(Database db, Agent agent) {
         return List.of(new SessionArea(db, agent), new KeypairArea(db, agent), new AgentArea(db, agent, Instant.now()),
-                new ImageArea(db, agent), new VFolderArea(db));
+                new ImageArea(db, agent), new VFolderArea(db), new PresetArea(db));
     }
 
     public GraphQLSchema schema(boolean isAdmin) {

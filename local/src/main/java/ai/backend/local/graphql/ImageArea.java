@@ -59,26 +59,19 @@ public final class ImageArea implements SchemaArea {
             wiring.type(TypeRuntimeWiring.newTypeWiring("MutationForAdmin")
                     .dataFetcher("alias_image", env -> {
                         db.putImageAlias(env.getArgument("alias"), env.getArgument("target"));
-                        return result(true, "");
+                        return KeypairMutations.result(true, "");
                     })
                     .dataFetcher("dealias_image", env -> {
                         db.deleteImageAlias(env.getArgument("alias"));
-                        return result(true, "");
+                        return KeypairMutations.result(true, "");
                     })
                     .dataFetcher("rescan_images", env -> {
                         String registry = env.getArgument("registry");
                         return registry == null || registry.equals("local")
-                                ? result(true, "")
-                                : result(false, "unknown registry: " + registry);
+                                ? KeypairMutations.result(true, "")
+                                : KeypairMutations.result(false, "unknown registry: " + registry);
                     }));
         }
-    }
-
-    private static Map<String, Object> result(boolean ok, String msg) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("ok", ok);
-        r.put("msg", msg);
-        return r;
     }
 
     /** The image row name a reference (after aliases) names, or null when it names none of ours. */

@@ -188,7 +188,7 @@ public final class KeypairArea implements SchemaArea {
         return out;
     }
 
-    private static Object parseJson(String text, Object fallback) {
+    static Object parseJson(String text, Object fallback) {
         if (text == null) {
             return fallback;
         }

@@ -50,14 +50,14 @@ final class KeypairMutations {
                 .dataFetcher("delete_keypair_resource_policy", this::deletePolicy);
     }
 
-    private static Map<String, Object> result(boolean ok, String msg) {
+    static Map<String, Object> result(boolean ok, String msg) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ok", ok);
         r.put("msg", msg);
         return r;
     }
 
-    private static Map<String, Object> failure(SQLException e) {
+    static Map<String, Object> failure(SQLException e) {
         String m = String.valueOf(e.getMessage());
         boolean integrity = m.contains("CONSTRAINT") || m.contains("constraint");
         return result(false, (integrity ? "integrity error: " : "unexpected error: ") + m);

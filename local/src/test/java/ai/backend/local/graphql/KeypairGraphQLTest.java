@@ -140,8 +140,8 @@ class KeypairGraphQLTest {
         // unknown fields
         BackendAPIErrorAssert.message(gqlError(admin, "{ keypair { access_key foo } }"),
                 "Cannot query field \"foo\" on type \"KeyPair\".");
-        BackendAPIErrorAssert.message(gqlError(user, "{ keypair { vfolders { name } } }"),
-                "Cannot query field \"vfolders\" on type \"KeyPair\".");
+        BackendAPIErrorAssert.message(gqlError(user, "{ keypair { bogus { name } } }"),
+                "Cannot query field \"bogus\" on type \"KeyPair\".");
     }
 
     @Test
