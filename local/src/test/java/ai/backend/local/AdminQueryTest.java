@@ -28,6 +28,12 @@ class AdminQueryTest {
                 assertThat(e.typeName()).isEqualTo("graphql-error");
                 assertThat(e.data().get("data").get(0).get("message").asText()).contains("no_such_field");
             });
+            // single-container sessions have no workers; a bad status is the manager's KeyError
+            String workers = "query($s: String!, $st: String) { compute_workers(sess_id: $s, status: $st) { sess_id } }";
+            assertThat(admin.admin().query(workers, Map.of("s", k.id())).get("compute_workers")).isEmpty();
+            assertThat(user.admin().query(workers, Map.of("s", k.id(), "st", "RUNNING")).get("compute_workers")).isEmpty();
+            assertThatThrownBy(() -> user.admin().query(workers, Map.of("s", k.id(), "st", "SLEEPY")))
+                    .isInstanceOfSatisfying(BackendAPIError.class, e -> assertThat(e.data().toString()).contains("SLEEPY"));
             k.destroy();
         }
     }

@@ -65,13 +65,15 @@ public final class SessionArea implements SchemaArea {
             wiring.type(TypeRuntimeWiring.newTypeWiring(role.queryType())
                     .dataFetcher("compute_session_list", env -> sessionList(env, env.getArgument("access_key")))
                     .dataFetcher("compute_sessions", this::adminSessions)
-                    .dataFetcher("compute_session", env -> session(env, null)));
+                    .dataFetcher("compute_session", env -> session(env, null))
+                    .dataFetcher("compute_workers", this::computeWorkers));
         } else {
             wiring.type(TypeRuntimeWiring.newTypeWiring(role.queryType())
                     .dataFetcher("compute_session_list", this::userSessionList)
                     .dataFetcher("compute_sessions", env -> sessions(env, RequestContext.of(env).accessKey(),
                             status(env)))
-                    .dataFetcher("compute_session", env -> session(env, RequestContext.of(env).accessKey())));
+                    .dataFetcher("compute_session", env -> session(env, RequestContext.of(env).accessKey()))
+                    .dataFetcher("compute_workers", this::computeWorkers));
         }
     }
 
@@ -136,6 +138,15 @@ public final class SessionArea implements SchemaArea {
     List<SessionRecord> sessionsOf(String accessKey, String status) {
         checkStatus(status);
         return sessions(null, accessKey, status);
+    }
+
+    /**
+     * {@code compute_workers(sess_id, status)}: the worker containers of a session. This server runs
+     * single-container sessions, so there are none, as for any single-container session of the manager.
+     */
+    private List<SessionRecord> computeWorkers(DataFetchingEnvironment env) {
+        status(env);
+        return List.of();
     }
 
     /** {@code ComputeSession.workers(status)}: this server runs single-container sessions, so there are none. */

@@ -124,9 +124,9 @@ class GraphQLErrorsTest {
         assertThat(API.schema(true).getMutationType()).isNull();
         assertThat(API.schema(false).getMutationType()).isNull();
         assertThat(API.schema(true).getQueryType().getFieldDefinitions()).extracting(f -> f.getName())
-                .containsExactly("compute_session_list", "compute_sessions", "compute_session");
+                .containsExactly("compute_session_list", "compute_sessions", "compute_session", "compute_workers");
         assertThat(API.schema(false).getQueryType().getFieldDefinitions()).extracting(f -> f.getName())
-                .containsExactly("compute_sessions", "compute_session", "compute_session_list");
+                .containsExactly("compute_sessions", "compute_session", "compute_session_list", "compute_workers");
         assertThat(API.schema(false).getQueryType().getFieldDefinition("compute_sessions").getArguments())
                 .extracting(a -> a.getName()).containsExactly("status");
         for (String scalar : List.of("DateTime", "JSONString", "BigInt", "UUID")) {

@@ -26,7 +26,8 @@ class SchemaShapeTest {
         GraphQLObjectType q = s.getQueryType();
         assertThat(fields(q)).containsExactlyInAnyOrder("compute_session_list", "compute_sessions", "compute_session",
                 "keypair", "keypairs", "keypair_resource_policy", "keypair_resource_policies", "agent", "agent_list",
-                "agents", "image", "images", "vfolders", "resource_preset", "resource_presets");
+                "agents", "image", "images", "vfolders", "resource_preset", "resource_presets", "compute_workers");
+        assertThat(args(q, "compute_workers")).containsExactly("sess_id: String!", "status: String");
         assertThat(args(q, "keypair")).containsExactly("access_key: String");
         assertThat(args(q, "vfolders")).containsExactly("access_key: String");
         assertThat(args(q, "resource_preset")).containsExactly("name: String");
@@ -68,7 +69,7 @@ class SchemaShapeTest {
         GraphQLObjectType q = s.getQueryType();
         assertThat(fields(q)).containsExactlyInAnyOrder("compute_session_list", "compute_sessions", "compute_session",
                 "keypair", "keypairs", "keypair_resource_policy", "keypair_resource_policies", "image", "images",
-                "vfolders", "resource_preset", "resource_presets");
+                "vfolders", "resource_preset", "resource_presets", "compute_workers");
         assertThat(args(q, "keypair")).isEmpty();
         assertThat(args(q, "vfolders")).isEmpty();
         assertThat(args(q, "keypairs")).containsExactly("user_id: String!", "is_active: Boolean");
