@@ -112,3 +112,30 @@ test('the npm client reads keypairs, images, resource policies and folders', asy
   await c.vfolder.delete(name);
   assert.ok(!(await c.vfolder.list()).some((f) => f.name === name));
 });
+
+test('the npm client gets the real error when the server is frozen, and nothing is created', async () => {
+  const { BACKEND_ENDPOINT, BACKEND_ADMIN_ACCESS_KEY, BACKEND_ADMIN_SECRET_KEY } = process.env;
+  assert.ok(BACKEND_ADMIN_ACCESS_KEY && BACKEND_ADMIN_SECRET_KEY, 'BACKEND_ADMIN_* variables must be set');
+  const adminCfg = new ai.ClientConfig(BACKEND_ADMIN_ACCESS_KEY, BACKEND_ADMIN_SECRET_KEY, BACKEND_ENDPOINT);
+  adminCfg._apiVersion = 'v4.20190315';
+  const admin = new ai.Client(adminCfg, 'java-conformance');
+  const c = client();
+  const token = 'npmfrozen' + Date.now().toString(36);
+  await admin._wrapWithPromise(admin.newSignedRequest('PUT', '/manager/status', { status: 'frozen', force_kill: false }));
+  try {
+    await assert.rejects(c.createIfNotExists('python', token, {}), (e) => {
+      // the client reports every error response as its own server-error category; the real type shows in the title
+      assert.equal(e.type, 'https://api.backend.ai/probs/server-error');
+      assert.equal(e.statusCode, 503);
+      assert.equal(e.title, '503 Service Unavailable - The server is frozen due to maintenance. Please try again later.');
+      return true;
+    });
+  } finally {
+    await admin._wrapWithPromise(admin.newSignedRequest('PUT', '/manager/status', { status: 'running' }));
+  }
+  // nothing was created while frozen
+  await assert.rejects(c.get_info(token), (e) => {
+    assert.equal(e.statusCode, 404);
+    return true;
+  });
+});

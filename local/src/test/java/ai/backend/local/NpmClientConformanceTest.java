@@ -40,11 +40,13 @@ class NpmClientConformanceTest {
         }
         try (TestServer server = TestServer.start()) {
             var user = server.server().userKeypair();
+            var admin = server.server().adminKeypair();
             String output = run(dir, 120, java.util.Map.of("BACKEND_ENDPOINT", server.endpoint(),
-                    "BACKEND_ACCESS_KEY", user.accessKey(), "BACKEND_SECRET_KEY", user.secretKey()),
+                    "BACKEND_ACCESS_KEY", user.accessKey(), "BACKEND_SECRET_KEY", user.secretKey(),
+                    "BACKEND_ADMIN_ACCESS_KEY", admin.accessKey(), "BACKEND_ADMIN_SECRET_KEY", admin.secretKey()),
                     "node", "--test", "conformance.test.js");
             System.out.println(output);
-            assertThat(output).contains("# pass 3").contains("# fail 0");
+            assertThat(output).contains("# pass 4").contains("# fail 0");
             assertThat(server.server().agent().sessions()).isEmpty();
         }
     }
