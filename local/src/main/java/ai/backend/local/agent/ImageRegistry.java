@@ -14,6 +14,32 @@ import java.util.Optional;
  * ({@code index.docker.io/lablup/python:3.6-ubuntu18.04}); the tag is kept in the canonical name.
  */
 public final class ImageRegistry {
+    /** An image reference taken apart: the image name (a row of the images table) and the tag. */
+    public record Reference(String name, String tag) {
+        /**
+         * Parses {@code [registry/][lablup/]name[:tag]} (case-insensitive; tag {@code latest} when absent);
+         * empty for another namespace or an invalid tag. Aliases are not followed here.
+         */
+        public static Optional<Reference> parse(String reference) {
+            String ref = reference.trim().toLowerCase(Locale.ROOT);
+            String tag = "latest";
+            int slash = ref.lastIndexOf('/');
+            int colon = ref.lastIndexOf(':');
+            if (colon > slash) {
+                tag = ref.substring(colon + 1);
+                ref = ref.substring(0, colon);
+            }
+            String namespace = slash >= 0 ? ref.substring(0, slash) : "";
+            if (!(namespace.isEmpty() || namespace.equals("lablup") || namespace.endsWith("/lablup"))) {
+                return Optional.empty();
+            }
+            if (tag.isEmpty() || !tag.matches("[a-z0-9][a-z0-9._-]*")) {
+                return Optional.empty();
+            }
+            return Optional.of(new Reference(slash >= 0 ? ref.substring(slash + 1) : ref, tag));
+        }
+    }
+
     private final Map<String, Database.ImageRow> rows = new LinkedHashMap<>();
     private final PythonRuntime python;
     private final ResourceSlots capacity;
@@ -49,22 +75,12 @@ public final class ImageRegistry {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read the image aliases", e);
         }
-        String ref = target.trim().toLowerCase(Locale.ROOT);
-        String tag = "latest";
-        int slash = ref.lastIndexOf('/');
-        int colon = ref.lastIndexOf(':');
-        if (colon > slash) {
-            tag = ref.substring(colon + 1);
-            ref = ref.substring(0, colon);
-        }
-        String name = slash >= 0 ? ref.substring(slash + 1) : ref;
-        String namespace = slash >= 0 ? ref.substring(0, slash) : "";
-        if (!(namespace.isEmpty() || namespace.equals("lablup") || namespace.endsWith("/lablup"))) {
+        Optional<Reference> parsed = Reference.parse(target);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
-        if (tag.isEmpty() || !tag.matches("[a-z0-9][a-z0-9._-]*")) {
-            return Optional.empty();
-        }
+        String name = parsed.get().name();
+        String tag = parsed.get().tag();
         Database.ImageRow row = rows.get(name);
         if (row == null) {
             return Optional.empty();

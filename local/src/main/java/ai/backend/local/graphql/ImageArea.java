@@ -1,6 +1,7 @@
 package ai.backend.local.graphql;
 
 import ai.backend.local.agent.Agent;
+import ai.backend.local.agent.ImageRegistry;
 import ai.backend.local.agent.ResourceSlots;
 import ai.backend.local.store.Database;
 import graphql.schema.idl.RuntimeWiring;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,17 +76,8 @@ public final class ImageArea implements SchemaArea {
 
     /** The image row name a reference (after aliases) names, or null when it names none of ours. */
     private String rowName(String reference) throws SQLException {
-        String ref = db.followAliases(reference.trim()).trim().toLowerCase(Locale.ROOT);
-        int slash = ref.lastIndexOf('/');
-        int colon = ref.lastIndexOf(':');
-        if (colon > slash) {
-            ref = ref.substring(0, colon);
-        }
-        String namespace = slash >= 0 ? ref.substring(0, slash) : "";
-        if (!(namespace.isEmpty() || namespace.equals("lablup") || namespace.endsWith("/lablup"))) {
-            return null;
-        }
-        return slash >= 0 ? ref.substring(slash + 1) : ref;
+        return ImageRegistry.Reference.parse(db.followAliases(reference.trim()))
+                .map(ImageRegistry.Reference::name).orElse(null);
     }
 
     private List<Map<String, Object>> images(Boolean installed) throws SQLException {
