@@ -1,6 +1,8 @@
 package ai.backend.cli;
 
 import ai.backend.client.Session;
+import ai.backend.client.admin.AgentInfo;
+import ai.backend.client.admin.Page;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import ai.backend.client.internal.Json;
@@ -18,8 +20,6 @@ final class AdminAgents {
     static final String[][] LABELS = {{"id", "ID"}, {"status", "Status"}, {"region", "Region"},
         {"first_contact", "First Contact"}, {"cpu_cur_pct", "CPU Usage (%)"}, {"mem_cur_bytes", "Used Memory (MiB)"},
         {"available_slots", "Total slots"}, {"occupied_slots", "Occupied slots"}};
-    static final String LIST = "query($limit: Int!, $offset: Int!, $status: String) {\n"
-            + "  agent_list(limit: $limit, offset: $offset, status: $status) {\n    items { %s }\n    total_count\n  }\n}";
     static final String ONE = "query($agent_id:String!) {\n  agent(agent_id:$agent_id) {\n    %s\n  }\n}";
     private static final int PAGE = 10;
 
@@ -46,15 +46,17 @@ final class AdminAgents {
             boolean json = output.json(spec);
             try (Session s = session()) {
                 ArrayNode items = Json.MAPPER.createArrayNode();
+                List<String> fields = List.of(AdminSupport.fields(LABELS).split(" "));
                 int total;
-                int offset = 0;
-                do {
-                    JsonNode list = query(s, String.format(LIST, AdminSupport.fields(LABELS)),
-                            vars("limit", PAGE, "offset", offset, "status", status)).path("agent_list");
-                    list.path("items").forEach(items::add);
-                    total = list.path("total_count").asInt();
-                    offset += PAGE;
-                } while (all && offset < total);
+                if (all) {
+                    List<AgentInfo> every = s.agents().listAll(status, fields);
+                    every.forEach(a -> items.add(a.raw()));
+                    total = every.size();
+                } else {
+                    Page<AgentInfo> page = s.agents().list(PAGE, 0, status, fields);
+                    page.items().forEach(a -> items.add(a.raw()));
+                    total = page.totalCount();
+                }
                 if (json) {
                     System.out.println(items.toPrettyString());
                     return 0;

@@ -3,11 +3,12 @@ package ai.backend.cli;
 import ai.backend.client.BackendAPIError;
 import ai.backend.client.Request;
 import ai.backend.client.Session;
+import ai.backend.client.admin.ComputeSessionInfo;
+import ai.backend.client.admin.Page;
 import ai.backend.client.internal.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,9 +19,6 @@ import picocli.CommandLine.Option;
 /** {@code backend.ai ps}: your running sessions, as {@code admin sessions --status RUNNING} lists them. */
 @Command(name = "ps", mixinStandardHelpOptions = true)
 class PsCommand implements Callable<Integer> {
-    static final String QUERY = "query($limit:Int!, $offset:Int!, $ak:String, $status:String) {\n"
-            + "  compute_session_list(\n      limit:$limit, offset:$offset, access_key:$ak, status:$status) {\n"
-            + "    items { %s }\n    total_count\n  }\n}";
     private static final int PAGE = 10;
 
     @picocli.CommandLine.Spec
@@ -63,20 +61,15 @@ class PsCommand implements Callable<Integer> {
             String statusVar = status.equalsIgnoreCase("ALL") ? null : status.toUpperCase(Locale.ROOT);
             ArrayNode items = Json.MAPPER.createArrayNode();
             int total;
-            int offset = 0;
-            do {
-                Map<String, Object> vars = new LinkedHashMap<>();
-                vars.put("limit", PAGE);
-                vars.put("offset", offset);
-                vars.put("status", statusVar);
-                vars.put("ak", null);
-                JsonNode list = s.fetch(Request.post("/admin/graphql").jsonBody(Map.of(
-                        "query", String.format(QUERY, String.join(" ", fields)), "variables", vars)).build())
-                        .json().path("compute_session_list");
-                list.path("items").forEach(items::add);
-                total = list.path("total_count").asInt();
-                offset += PAGE;
-            } while (all && offset < total);
+            if (all) {
+                List<ComputeSessionInfo> every = s.computeSessions().listAll(statusVar, null, fields);
+                every.forEach(i -> items.add(i.raw()));
+                total = every.size();
+            } else {
+                Page<ComputeSessionInfo> page = s.computeSessions().list(statusVar, null, PAGE, 0, fields);
+                page.items().forEach(i -> items.add(i.raw()));
+                total = page.totalCount();
+            }
             if (output.equals("json")) {
                 System.out.println(items.toPrettyString());
                 return 0;

@@ -39,6 +39,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "The archive of each path downloaded from a session must fit (default: ${DEFAULT-VALUE}).")
     long maxArchiveBytes;
 
+    @Option(names = "--nvidia-smi", paramLabel = "COMMAND",
+            description = "Asked for the machine's GPUs, given to sessions as cuda.device (default: nvidia-smi on PATH; '' for none).")
+    String nvidiaSmi;
+
     @Override
     public Integer call() {
         Path dir = dataDir == null ? LocalServerConfig.defaultDataDir() : dataDir;
@@ -47,7 +51,8 @@ final class ServerCommand implements Callable<Integer> {
                 .withFlushWindow(Duration.ofMillis(flushWindowMillis))
                 .withExecTimeout(Duration.ofMillis(Math.round(execTimeoutSeconds * 1000)))
                 .withFileLimits(new ai.backend.local.SessionFileLimits(defaults.maxUploadFiles(), maxUploadBytes,
-                        defaults.maxDownloadFiles(), maxArchiveBytes));
+                        defaults.maxDownloadFiles(), maxArchiveBytes))
+                .withNvidiaSmi(nvidiaSmi);
         return ServerRunner.runForeground(config);
     }
 

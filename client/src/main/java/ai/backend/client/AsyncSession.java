@@ -1,5 +1,11 @@
 package ai.backend.client;
 
+import ai.backend.client.admin.AsyncAdmin;
+import ai.backend.client.admin.AsyncAgents;
+import ai.backend.client.admin.AsyncComputeSessions;
+import ai.backend.client.admin.AsyncImages;
+import ai.backend.client.admin.AsyncKeyPairs;
+import ai.backend.client.admin.AsyncResourcePolicies;
 import ai.backend.client.kernel.AsyncKernels;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,19 +20,51 @@ import java.util.concurrent.CompletableFuture;
 public final class AsyncSession extends BaseSession {
     private final AsyncKernels kernels;
     private final ai.backend.client.vfolder.AsyncVFolders vfolders;
+    private final AsyncAdmin admin;
 
     public AsyncSession(APIConfig config) {
         super(config);
         this.kernels = new AsyncKernels(engine());
         this.vfolders = new ai.backend.client.vfolder.AsyncVFolders(engine());
+        this.admin = new AsyncAdmin(engine());
     }
 
-    /** Raw GraphQL against the admin API. */
-    public ai.backend.client.admin.AsyncAdmin admin() {
-        return new ai.backend.client.admin.AsyncAdmin(engine());
+    /** Raw GraphQL against the admin API (Python's {@code Admin}), with a typed variant. */
+    public AsyncAdmin admin() {
+        return admin;
     }
 
-    /** The manager status and resource preset functions. */
+    /** Keypairs (Python's {@code KeyPair}). */
+    public AsyncKeyPairs keyPairs() {
+        return new AsyncKeyPairs(admin);
+    }
+
+    /** Keypair resource policies (Python's {@code ResourcePolicy}). */
+    public AsyncResourcePolicies resourcePolicies() {
+        return new AsyncResourcePolicies(admin);
+    }
+
+    /** Agents, with paging (Python's {@code Agent}). */
+    public AsyncAgents agents() {
+        return new AsyncAgents(admin);
+    }
+
+    /** Images and their aliases (Python's {@code Image}). */
+    public AsyncImages images() {
+        return new AsyncImages(admin);
+    }
+
+    /** Compute sessions as the admin API lists them, with paging. */
+    public AsyncComputeSessions computeSessions() {
+        return new AsyncComputeSessions(admin);
+    }
+
+    /** Resource presets and what the caller can still allocate (Python's {@code Resource}). */
+    public ai.backend.client.manager.AsyncResources resources() {
+        return new ai.backend.client.manager.AsyncResources(engine());
+    }
+
+    /** The manager's status, freeze and unfreeze (Python's {@code Manager}). */
     public ai.backend.client.manager.AsyncManager manager() {
         return new ai.backend.client.manager.AsyncManager(engine());
     }

@@ -1,5 +1,11 @@
 package ai.backend.client;
 
+import ai.backend.client.admin.Admin;
+import ai.backend.client.admin.Agents;
+import ai.backend.client.admin.ComputeSessions;
+import ai.backend.client.admin.Images;
+import ai.backend.client.admin.KeyPairs;
+import ai.backend.client.admin.ResourcePolicies;
 import ai.backend.client.kernel.Kernels;
 
 /**
@@ -21,27 +27,52 @@ public final class Session extends BaseSession {
     private final Kernels kernels;
     private final ai.backend.client.vfolder.VFolders vfolders;
     private final ai.backend.client.manager.Manager manager;
-    private final ai.backend.client.admin.Admin admin;
+    private final Admin admin;
 
     public Session(APIConfig config) {
         super(config);
         this.kernels = new Kernels(engine());
         this.vfolders = new ai.backend.client.vfolder.VFolders(engine());
         this.manager = new ai.backend.client.manager.Manager(engine());
-        this.admin = new ai.backend.client.admin.Admin(engine());
+        this.admin = new Admin(engine());
     }
 
-    /** The typed admin functions: keypairs, resource policies, agents, images. */
-    public ai.backend.client.admin.AdminFunctions adminFunctions() {
-        return new ai.backend.client.admin.AdminFunctions(admin);
-    }
-
-    /** Raw GraphQL against the admin API. */
-    public ai.backend.client.admin.Admin admin() {
+    /** Raw GraphQL against the admin API (Python's {@code Admin}), with a typed variant. */
+    public Admin admin() {
         return admin;
     }
 
-    /** The manager status and resource preset functions. */
+    /** Keypairs (Python's {@code KeyPair}). */
+    public KeyPairs keyPairs() {
+        return new KeyPairs(admin);
+    }
+
+    /** Keypair resource policies (Python's {@code ResourcePolicy}). */
+    public ResourcePolicies resourcePolicies() {
+        return new ResourcePolicies(admin);
+    }
+
+    /** Agents, with paging (Python's {@code Agent}). */
+    public Agents agents() {
+        return new Agents(admin);
+    }
+
+    /** Images and their aliases (Python's {@code Image}). */
+    public Images images() {
+        return new Images(admin);
+    }
+
+    /** Compute sessions as the admin API lists them, with paging. */
+    public ComputeSessions computeSessions() {
+        return new ComputeSessions(admin);
+    }
+
+    /** Resource presets and what the caller can still allocate (Python's {@code Resource}). */
+    public ai.backend.client.manager.Resources resources() {
+        return new ai.backend.client.manager.Resources(engine());
+    }
+
+    /** The manager's status, freeze and unfreeze (Python's {@code Manager}). */
     public ai.backend.client.manager.Manager manager() {
         return manager;
     }

@@ -94,7 +94,7 @@ public final class LocalServer implements AutoCloseable {
                     new ServerFiles.Credentials(user.accessKey(), user.secretKey()));
 
             PythonRuntime python = config.python() == null ? PythonRuntime.fromPath() : new PythonRuntime(config.python());
-            agent = new Agent(dataDir, db, config.startTimeout());
+            agent = new Agent(dataDir, db, config.startTimeout(), ai.backend.local.agent.Accelerators.probe(config.nvidiaSmi()));
             KernelApi kernels = new KernelApi(agent, new ImageRegistry(db, python, agent.capacity()), config.flushWindow(), config.execTimeout(),
                     config.fileLimits());
             Authenticator authenticator = new Authenticator(db, Clock.systemUTC());

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param python        the Python interpreter for python sessions (a path or a name on PATH)
  * @param execTimeout   the execution timeout of sessions that set none ({@code config.execTimeout}); zero: none
  * @param fileLimits    limits on session file uploads and downloads
+ * @param nvidiaSmi     the {@code nvidia-smi} command asked for the machine's GPUs (a path or a name on PATH); null
+ *                      for {@code nvidia-smi}, empty to report no accelerators
  */
 public record LocalServerConfig(String host, int port, Path dataDir, Duration flushWindow, Duration startTimeout,
-                                String python, Duration execTimeout, SessionFileLimits fileLimits) {
+                                String python, Duration execTimeout, SessionFileLimits fileLimits, String nvidiaSmi) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8081;
     public static final Duration DEFAULT_FLUSH_WINDOW = Duration.ofSeconds(2);
@@ -37,7 +39,7 @@ public record LocalServerConfig(String host, int port, Path dataDir, Duration fl
     /** The defaults: 127.0.0.1:8081, the given data directory, a 2 s flush window, python3 from PATH. */
     public static LocalServerConfig defaults(Path dataDir) {
         return new LocalServerConfig(DEFAULT_HOST, DEFAULT_PORT, dataDir, DEFAULT_FLUSH_WINDOW, Duration.ofSeconds(30), null,
-                Duration.ZERO, SessionFileLimits.defaults());
+                Duration.ZERO, SessionFileLimits.defaults(), null);
     }
 
     /** The default data directory: {@code $BACKEND_LOCAL_DATA_DIR}, else {@code $HOME/.backend.ai/local}. */
@@ -51,26 +53,30 @@ public record LocalServerConfig(String host, int port, Path dataDir, Duration fl
     }
 
     public LocalServerConfig withPort(int newPort) {
-        return new LocalServerConfig(host, newPort, dataDir, flushWindow, startTimeout, python, execTimeout, fileLimits);
+        return new LocalServerConfig(host, newPort, dataDir, flushWindow, startTimeout, python, execTimeout, fileLimits, nvidiaSmi);
     }
 
     public LocalServerConfig withHost(String newHost) {
-        return new LocalServerConfig(newHost, port, dataDir, flushWindow, startTimeout, python, execTimeout, fileLimits);
+        return new LocalServerConfig(newHost, port, dataDir, flushWindow, startTimeout, python, execTimeout, fileLimits, nvidiaSmi);
     }
 
     public LocalServerConfig withExecTimeout(Duration timeout) {
-        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, python, timeout, fileLimits);
+        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, python, timeout, fileLimits, nvidiaSmi);
     }
 
     public LocalServerConfig withPython(String interpreter) {
-        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, interpreter, execTimeout, fileLimits);
+        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, interpreter, execTimeout, fileLimits, nvidiaSmi);
     }
 
     public LocalServerConfig withFileLimits(SessionFileLimits limits) {
-        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, python, execTimeout, limits);
+        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, python, execTimeout, limits, nvidiaSmi);
+    }
+
+    public LocalServerConfig withNvidiaSmi(String command) {
+        return new LocalServerConfig(host, port, dataDir, flushWindow, startTimeout, python, execTimeout, fileLimits, command);
     }
 
     public LocalServerConfig withFlushWindow(Duration window) {
-        return new LocalServerConfig(host, port, dataDir, window, startTimeout, python, execTimeout, fileLimits);
+        return new LocalServerConfig(host, port, dataDir, window, startTimeout, python, execTimeout, fileLimits, nvidiaSmi);
     }
 }

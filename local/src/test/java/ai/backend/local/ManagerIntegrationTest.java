@@ -70,13 +70,13 @@ class ManagerIntegrationTest {
     void resourceSlotsAndPresetsReportWhatCanStillBeAllocated() {
         try (TestServer server = TestServer.start(); Session user = new Session(server.userConfig())) {
             assertThat(user.fetch(Request.get("/etcd/resource-slots").build()).text()).isEqualTo("{\"cpu\": \"count\", \"mem\": \"bytes\"}");
-            List<ResourcePreset> presets = user.manager().presets();
+            List<ResourcePreset> presets = user.resources().list();
             assertThat(presets).extracting(ResourcePreset::name).containsExactly("large", "medium", "small");
             assertThat(presets.get(2).resourceSlots()).containsEntry("cpu", "1").containsEntry("mem", "1073741824");
             Kernel k = user.kernels().getOrCreate(CreateKernelRequest.builder("python").clientToken("presets-" + System.nanoTime())
                     .resource("mem", "512m").build());
             server.recordSessionPids();
-            PresetCheck check = user.manager().checkPresets();
+            PresetCheck check = user.resources().checkPresets();
             assertThat(check.keypairLimits()).containsEntry("cpu", "Infinity").containsEntry("mem", "Infinity");
             assertThat(check.keypairUsing()).containsEntry("cpu", "0.01").containsEntry("mem", Long.toString(512L << 20));
             assertThat(check.keypairRemaining()).containsEntry("mem", "Infinity");

@@ -31,9 +31,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Duration flushWindow) {
+        return start(cfg -> cfg.withFlushWindow(flushWindow));
+    }
+
+    /** A server on a free port and a fresh data directory, its configuration changed by {@code tweak}. */
+    public static TestServer start(java.util.function.UnaryOperator<LocalServerConfig> tweak) {
         try {
             Path dir = Files.createTempDirectory("backendai-test-");
-            LocalServerConfig cfg = LocalServerConfig.defaults(dir).withPort(0).withFlushWindow(flushWindow);
+            LocalServerConfig cfg = tweak.apply(LocalServerConfig.defaults(dir).withPort(0));
             return new TestServer(LocalServer.start(cfg), dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -2,14 +2,17 @@ package ai.backend.client.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** An agent: where sessions run. Slots are JSON texts as the manager sends them. */
-public record AgentInfo(String id, String status, String region, String addr, String firstContact,
-                        String availableSlots, String occupiedSlots, JsonNode raw) {
-    static final String FIELDS = "id status region addr first_contact available_slots occupied_slots";
-
+/**
+ * An agent: where sessions run. Slots are the JSON texts the manager sends ({@code {"cpu": "2", "mem": "..."}});
+ * live figures are null when the manager has none. Components not selected are null.
+ */
+public record AgentInfo(String id, String status, String region, String addr, String firstContact, Double cpuCurPct,
+                        Long memCurBytes, String availableSlots, String occupiedSlots, JsonNode raw) {
     static AgentInfo fromJson(JsonNode n) {
         return new AgentInfo(KeyPairInfo.text(n, "id"), KeyPairInfo.text(n, "status"), KeyPairInfo.text(n, "region"),
-                KeyPairInfo.text(n, "addr"), KeyPairInfo.text(n, "first_contact"), KeyPairInfo.text(n, "available_slots"),
-                KeyPairInfo.text(n, "occupied_slots"), n);
+                KeyPairInfo.text(n, "addr"), KeyPairInfo.text(n, "first_contact"),
+                n.hasNonNull("cpu_cur_pct") ? n.get("cpu_cur_pct").asDouble() : null,
+                n.hasNonNull("mem_cur_bytes") ? n.get("mem_cur_bytes").asLong() : null,
+                KeyPairInfo.text(n, "available_slots"), KeyPairInfo.text(n, "occupied_slots"), n);
     }
 }

@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record KeyPairInfo(String accessKey, String secretKey, String userId, boolean isActive, boolean isAdmin,
                           String resourcePolicy, int rateLimit, int concurrencyUsed, long numQueries, String createdAt,
                           String lastUsed, JsonNode raw) {
-    /** The fields the typed calls select. */
-    static final String FIELDS = "user_id access_key secret_key is_active is_admin created_at last_used resource_policy"
-            + " rate_limit concurrency_used num_queries";
-
     static KeyPairInfo fromJson(JsonNode n) {
         return new KeyPairInfo(text(n, "access_key"), text(n, "secret_key"), text(n, "user_id"),
                 n.path("is_active").asBoolean(false), n.path("is_admin").asBoolean(false), text(n, "resource_policy"),

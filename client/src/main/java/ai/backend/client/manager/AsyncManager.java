@@ -1,11 +1,14 @@
 package ai.backend.client.manager;
 
 import ai.backend.client.internal.HttpEngine;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-/** The manager and preset functions of an {@code AsyncSession}; see {@link Manager}. */
+/**
+ * The Manager family of an {@code AsyncSession}: the calls of {@link Manager}, without blocking. Futures fail with
+ * {@link ai.backend.client.BackendAPIError} or {@link ai.backend.client.BackendClientError}; cancelling one
+ * abandons the wait, not the request.
+ */
 public final class AsyncManager {
     private final Manager blocking;
     private final HttpEngine engine;
@@ -35,13 +38,5 @@ public final class AsyncManager {
             blocking.unfreeze();
             return null;
         });
-    }
-
-    public CompletableFuture<List<ResourcePreset>> presets() {
-        return async(blocking::presets);
-    }
-
-    public CompletableFuture<PresetCheck> checkPresets() {
-        return async(blocking::checkPresets);
     }
 }

@@ -3,14 +3,13 @@ package ai.backend.client.manager;
 import ai.backend.client.Request;
 import ai.backend.client.internal.HttpEngine;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The manager and resource functions of a blocking {@code Session}: {@code session.manager()} (protocol
- * §3.1, §3.4). Calls block up to the connect plus read timeout.
+ * The Manager family of a blocking {@code Session}: {@code session.manager()} (protocol §3.1): the manager's
+ * status, freeze and unfreeze. Calls block up to the connect plus read timeout; {@code freeze(true)} returns once
+ * the manager has accepted it, not when every session has ended.
  */
 public final class Manager {
     private final HttpEngine engine;
@@ -36,33 +35,5 @@ public final class Manager {
     /** Unfreezes the manager (admins). */
     public void unfreeze() {
         engine.send(Request.put("/manager/status").jsonBody(Map.of("status", "running")).build());
-    }
-
-    /** {@code GET /resource/presets}. */
-    public List<ResourcePreset> presets() {
-        return presets(engine.send(Request.get("/resource/presets").build()).json().path("presets"));
-    }
-
-    /** {@code POST /resource/check-presets}. */
-    public PresetCheck checkPresets() {
-        JsonNode n = engine.send(Request.post("/resource/check-presets").build()).json();
-        return new PresetCheck(strings(n.path("keypair_limits")), strings(n.path("keypair_using")),
-                strings(n.path("keypair_remaining")), strings(n.path("scaling_group_remaining")),
-                presets(n.path("presets")), n);
-    }
-
-    private static List<ResourcePreset> presets(JsonNode list) {
-        List<ResourcePreset> presets = new ArrayList<>();
-        for (JsonNode p : list) {
-            presets.add(new ResourcePreset(p.path("name").asText(), strings(p.path("resource_slots")),
-                    p.has("allocatable") ? p.get("allocatable").asBoolean() : null));
-        }
-        return presets;
-    }
-
-    private static Map<String, String> strings(JsonNode object) {
-        Map<String, String> map = new LinkedHashMap<>();
-        object.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
-        return map;
     }
 }

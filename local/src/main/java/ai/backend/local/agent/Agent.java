@@ -38,9 +38,21 @@ public final class Agent implements AutoCloseable {
     private final Map<String, LocalKernel> live = new ConcurrentHashMap<>();
     private final Object createLock = new Object();
     private final MemoryWatchdog memoryWatchdog = new MemoryWatchdog(this::sessions);
-    private final ResourceSlots capacity = machineCapacity();
+    private final List<Accelerators.Gpu> gpus;
+    private final ResourceSlots capacity;
 
     public Agent(Path dataDir, Database db, Duration startTimeout) {
+        this(dataDir, db, startTimeout, List.of());
+    }
+
+    /** An agent on the machine, with {@code gpus} (as {@link Accelerators#probe} found them) to hand out. */
+    public Agent(Path dataDir, Database db, Duration startTimeout, List<Accelerators.Gpu> gpus) {
+        this.gpus = List.copyOf(gpus);
+        Map<String, java.math.BigDecimal> machine = new LinkedHashMap<>(machineCapacity().values());
+        if (!gpus.isEmpty()) {
+            machine.put(Accelerators.CUDA_SLOT, java.math.BigDecimal.valueOf(gpus.size()));
+        }
+        this.capacity = ResourceSlots.of(machine);
         this.sessionsDir = dataDir.resolve("sessions");
         this.logsDir = dataDir.resolve("logs");
         this.runnerDir = dataDir.resolve("runtime");
@@ -163,6 +175,14 @@ public final class Agent implements AutoCloseable {
             if (!image.runtime().isAvailable()) {
                 throw new KernelFailure("The " + image.runtime().name() + " interpreter is not installed on this machine.", null);
             }
+            List<Integer> devices = freeDevices(slots.get(Accelerators.CUDA_SLOT).intValue());
+            Map<String, String> sessionEnviron = new LinkedHashMap<>(environ);
+            if (!gpus.isEmpty()) {
+                // set last, so that a session cannot see GPUs it was not given
+                sessionEnviron.remove("CUDA_VISIBLE_DEVICES");
+                sessionEnviron.put("CUDA_VISIBLE_DEVICES", devices.stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",")));
+            }
             String id = UUID.randomUUID().toString();
             Path workDir = sessionsDir.resolve(id);
             try {
@@ -185,7 +205,7 @@ public final class Agent implements AutoCloseable {
             LocalKernel kernel;
             try {
                 kernel = LocalKernel.start(id, sessionId, accessKey, image, tag, workDir, runnerDir,
-                        logsDir.resolve(id + ".log"), environment(id, sessionId, workDir, environ), startTimeout);
+                        logsDir.resolve(id + ".log"), environment(id, sessionId, workDir, sessionEnviron), startTimeout);
             } catch (RuntimeException e) {
                 deleteTree(workDir);
                 throw e;
@@ -200,6 +220,7 @@ public final class Agent implements AutoCloseable {
                 throw new KernelFailure("Cannot record the session: " + e.getMessage(), e);
             }
             kernel.slots(slots);
+            kernel.cudaDevices(devices);
             live.put(key(accessKey, sessionId), kernel);
             LOG.log(System.Logger.Level.INFO, "started session {0} ({1}) for {2}", sessionId, image.canonicalName(), accessKey);
             return new Creation(kernel, true);
@@ -224,6 +245,7 @@ public final class Agent implements AutoCloseable {
                 throw e;
             }
             fresh.slots(old.slots());
+            fresh.cudaDevices(old.cudaDevices());
             fresh.execTimeout(old.execTimeout());
             live.put(key(old.accessKey(), old.sessionId()), fresh);
             return fresh;
@@ -296,9 +318,41 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** The machine's CPU count and physical memory: what sessions may occupy in all. */
+    /** The machine's CPU count, physical memory and GPUs: what sessions may occupy in all. */
     public ResourceSlots capacity() {
         return capacity;
+    }
+
+    /** The GPUs sessions can be given; empty on a machine without (or without a working nvidia-smi). */
+    public List<Accelerators.Gpu> gpus() {
+        return gpus;
+    }
+
+    /** The slot types of this agent, in order: cpu, mem, and cuda.device when it has GPUs. */
+    public List<String> slotTypes() {
+        return gpus.isEmpty() ? List.of("cpu", "mem") : List.of("cpu", "mem", Accelerators.CUDA_SLOT);
+    }
+
+    /**
+     * The GPU indices for a new session wanting {@code count}: the lowest not held by a live session.
+     *
+     * @throws KernelFailure when fewer are free (the capacity check raced with another creation)
+     */
+    private List<Integer> freeDevices(int count) {
+        java.util.Set<Integer> held = new java.util.HashSet<>();
+        for (LocalKernel k : sessions()) {
+            held.addAll(k.cudaDevices());
+        }
+        List<Integer> picked = new java.util.ArrayList<>();
+        for (Accelerators.Gpu gpu : gpus) {
+            if (picked.size() < count && !held.contains(gpu.index())) {
+                picked.add(gpu.index());
+            }
+        }
+        if (picked.size() < count) {
+            throw new KernelFailure("Only " + picked.size() + " of the " + count + " requested GPUs are free.", null);
+        }
+        return List.copyOf(picked);
     }
 
     /** The slots occupied by the live sessions of {@code accessKey}, or of everyone when it is null. */

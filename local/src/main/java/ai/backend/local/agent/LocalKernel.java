@@ -42,6 +42,7 @@ public final class LocalKernel {
     private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
     private long loggedChars;
     private volatile ResourceSlots slots = ResourceSlots.of(Map.of());
+    private volatile java.util.List<Integer> cudaDevices = java.util.List.of();
     private volatile Duration execTimeout = Duration.ZERO;
     private final List<Process> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The most console text copied into the session's log file. */
@@ -173,6 +174,15 @@ public final class LocalKernel {
 
     Path logFile() {
         return logFile;
+    }
+
+    /** The indices of the GPUs given to the session (its {@code CUDA_VISIBLE_DEVICES}); empty for none. */
+    public java.util.List<Integer> cudaDevices() {
+        return cudaDevices;
+    }
+
+    void cudaDevices(java.util.List<Integer> devices) {
+        this.cudaDevices = java.util.List.copyOf(devices);
     }
 
     /** The resource slots the session occupies. */

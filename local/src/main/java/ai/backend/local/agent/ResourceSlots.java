@@ -11,11 +11,15 @@ import java.util.regex.Pattern;
 /**
  * Resource slot amounts (protocol §3.2.1): {@code cpu} counts (decimals quantized to 3 digits) and
  * {@code mem} bytes ({@code 512m}, {@code 4g}, {@code 4GiB}, a plain integer is bytes, {@code inf} is
- * unlimited). Immutable; slots keep the order cpu, mem.
+ * unlimited), and {@code cuda.device} counts on machines with GPUs. Immutable; slots keep the order cpu, mem,
+ * cuda.device.
  */
 public final class ResourceSlots {
-    /** The slot types this server knows and their units. */
+    /** The slot types every agent has and their units. */
     public static final Map<String, String> KNOWN = Map.of("cpu", "count", "mem", "bytes");
+    /** Every slot type this server can parse: the known ones and whole CUDA devices (on machines that have them). */
+    public static final Map<String, String> UNITS = Map.of("cpu", "count", "mem", "bytes", Accelerators.CUDA_SLOT, "count");
+    private static final String[] ORDER = {"cpu", "mem", Accelerators.CUDA_SLOT};
     private static final BigDecimal INFINITE = new BigDecimal("1e30");
     private static final Pattern BYTES = Pattern.compile(
             "(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgtpezy])?(ib|ibyte|ibytes|b|byte|bytes)?\\s*");
@@ -29,7 +33,7 @@ public final class ResourceSlots {
 
     public static ResourceSlots of(Map<String, BigDecimal> values) {
         Map<String, BigDecimal> ordered = new LinkedHashMap<>();
-        for (String slot : new String[] {"cpu", "mem"}) {
+        for (String slot : ORDER) {
             if (values.containsKey(slot)) {
                 ordered.put(slot, values.get(slot));
             }
@@ -43,7 +47,7 @@ public final class ResourceSlots {
      * @throws IllegalArgumentException with a message for the client when it cannot be parsed
      */
     public static BigDecimal parse(String slot, String text) {
-        String unit = KNOWN.get(slot);
+        String unit = UNITS.get(slot);
         if (unit == null) {
             throw new IllegalArgumentException("Unknown requested resource slot: " + slot);
         }
@@ -110,7 +114,7 @@ public final class ResourceSlots {
         if (isInfinite(v)) {
             return "Infinity";
         }
-        if ("bytes".equals(KNOWN.get(slot))) {
+        if ("bytes".equals(UNITS.get(slot))) {
             long bytes = v.longValue();
             String[] units = {"", "k", "m", "g", "t", "p"};
             int i = 0;

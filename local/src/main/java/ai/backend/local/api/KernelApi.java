@@ -325,7 +325,7 @@ public final class KernelApi {
      * The requested slots of {@code config.resources} (the legacy {@code instanceCores} /
      * {@code instanceMemory} in GiB when it is absent).
      */
-    private static Map<String, java.math.BigDecimal> requestedSlots(JsonNode config) {
+    private Map<String, java.math.BigDecimal> requestedSlots(JsonNode config) {
         Map<String, java.math.BigDecimal> slots = new LinkedHashMap<>();
         JsonNode node = config.get("resources");
         if (node == null) {
@@ -345,7 +345,7 @@ public final class KernelApi {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!ResourceSlots.KNOWN.containsKey(e.getKey())) {
+            if (!agent.slotTypes().contains(e.getKey())) {
                 throw Problem.invalidApiParams("Unknown requested resource slot: " + e.getKey());
             }
             if (e.getValue().isNull()) {
@@ -383,9 +383,14 @@ public final class KernelApi {
     private ResourceSlots checkSlots(Image image, Map<String, java.math.BigDecimal> requested, String owner,
                                      Database.ResourcePolicy policy) {
         Map<String, java.math.BigDecimal> filled = new LinkedHashMap<>();
-        for (String slot : new String[] {"cpu", "mem"}) {
+        for (String slot : agent.slotTypes()) {
             java.math.BigDecimal v = requested.get(slot);
             filled.put(slot, v == null || v.signum() == 0 ? image.min().get(slot) : v);
+        }
+        java.math.BigDecimal gpus = filled.get(ai.backend.local.agent.Accelerators.CUDA_SLOT);
+        if (gpus != null && gpus.stripTrailingZeros().scale() > 0) {
+            throw Problem.invalidApiParams("Invalid resource value: cuda.device=" + gpus.stripTrailingZeros().toPlainString()
+                    + " (whole devices only)");
         }
         ResourceSlots request = ResourceSlots.of(filled);
         if (!image.min().fitsIn(request)) {
@@ -396,7 +401,7 @@ public final class KernelApi {
             throw Problem.invalidApiParams("Your resource request is larger than the maximum allowed by the image. ("
                     + image.max() + ")");
         }
-        ResourceSlots total = policyTotal(policy);
+        ResourceSlots total = policyTotal(policy, agent.slotTypes());
         if (!agent.occupied(owner).plus(request).fitsIn(total)) {
             throw Problem.invalidApiParams("Your resource quota is exceeded. (" + total + ")");
         }
@@ -406,7 +411,8 @@ public final class KernelApi {
         return request;
     }
 
-    static ResourceSlots policyTotal(Database.ResourcePolicy policy) {
+    /** The policy's total for each of {@code slotTypes}; a slot it does not name follows default_for_unspecified. */
+    static ResourceSlots policyTotal(Database.ResourcePolicy policy, java.util.List<String> slotTypes) {
         Map<String, java.math.BigDecimal> total = new LinkedHashMap<>();
         JsonNode slots;
         try {
@@ -415,7 +421,7 @@ public final class KernelApi {
             slots = Json.MAPPER.createObjectNode();
         }
         boolean limited = "LIMITED".equalsIgnoreCase(policy.defaultForUnspecified());
-        for (String slot : new String[] {"cpu", "mem"}) {
+        for (String slot : slotTypes) {
             JsonNode v = slots.get(slot);
             if (v != null && !v.isNull()) {
                 total.put(slot, ResourceSlots.parse(slot, v.asText()));

@@ -94,8 +94,9 @@ public final class ManagerApi {
     /** {@code GET /etcd/resource-slots} (anonymous): the known slot types and their units. */
     public void resourceSlots(ApiContext api) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("cpu", "count");
-        out.put("mem", "bytes");
+        for (String slot : agent.slotTypes()) {
+            out.put(slot, ResourceSlots.UNITS.get(slot));
+        }
         api.json(200, out);
     }
 
@@ -111,10 +112,10 @@ public final class ManagerApi {
         api.json(200, Map.of("presets", presets));
     }
 
-    private static Map<String, String> slots(Database.ResourcePreset p) throws IOException {
+    private Map<String, String> slots(Database.ResourcePreset p) throws IOException {
         Map<String, String> slots = new LinkedHashMap<>();
         JsonNode node = Json.parse(p.resourceSlots());
-        for (String slot : new String[] {"cpu", "mem"}) {
+        for (String slot : agent.slotTypes()) {
             if (node.hasNonNull(slot)) {
                 slots.put(slot, node.get(slot).asText());
             }
@@ -127,13 +128,13 @@ public final class ManagerApi {
         String ak = api.keypair().accessKey();
         Database.ResourcePolicy policy = db.resourcePolicy(api.keypair().resourcePolicy()).orElseThrow(() ->
                 Problem.internal("The keypair's resource policy does not exist."));
-        ResourceSlots limits = KernelApi.policyTotal(policy);
+        ResourceSlots limits = KernelApi.policyTotal(policy, agent.slotTypes());
         ResourceSlots using = agent.occupied(ak);
         ResourceSlots capacity = agent.capacity();
         ResourceSlots all = agent.occupied(null);
         Map<String, String> keypairRemaining = new LinkedHashMap<>();
         Map<String, String> machineRemaining = new LinkedHashMap<>();
-        for (String slot : new String[] {"cpu", "mem"}) {
+        for (String slot : agent.slotTypes()) {
             keypairRemaining.put(slot, text(limits.get(slot).subtract(using.get(slot)), limits.get(slot)));
             machineRemaining.put(slot, text(capacity.get(slot).subtract(all.get(slot)), capacity.get(slot)));
         }
@@ -168,9 +169,9 @@ public final class ManagerApi {
         api.json(200, Map.of());
     }
 
-    private static Map<String, String> strings(ResourceSlots s) {
+    private Map<String, String> strings(ResourceSlots s) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String slot : new String[] {"cpu", "mem"}) {
+        for (String slot : agent.slotTypes()) {
             out.put(slot, s.get(slot).stripTrailingZeros().toPlainString());
         }
         return out;

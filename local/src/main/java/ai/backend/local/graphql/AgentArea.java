@@ -105,21 +105,21 @@ public final class AgentArea implements SchemaArea {
         a.put("lost_at", null);
         a.put("mem_slots", (int) (capacity.get("mem").longValue() >> 20));
         a.put("cpu_slots", capacity.get("cpu").doubleValue());
-        a.put("gpu_slots", 0.0);
+        a.put("gpu_slots", capacity.get(ai.backend.local.agent.Accelerators.CUDA_SLOT).doubleValue());
         a.put("tpu_slots", 0.0);
         a.put("used_mem_slots", (int) (used.get("mem").longValue() >> 20));
         a.put("used_cpu_slots", used.get("cpu").doubleValue());
-        a.put("used_gpu_slots", 0.0);
+        a.put("used_gpu_slots", used.get(ai.backend.local.agent.Accelerators.CUDA_SLOT).doubleValue());
         a.put("used_tpu_slots", 0.0);
         a.put("cpu_cur_pct", 0.0);
         a.put("mem_cur_bytes", memUsedBytes());
         return new TypedMap("Agent", a);
     }
 
-    /** Slots as the manager's JSON: cpu and mem always present, decimal strings. */
-    private static Map<String, String> slots(ResourceSlots s) {
+    /** Slots as the manager's JSON: each of the agent's slot types present (cpu, mem, cuda.device), decimal strings. */
+    private Map<String, String> slots(ResourceSlots s) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String slot : new String[] {"cpu", "mem"}) {
+        for (String slot : agent.slotTypes()) {
             BigDecimal v = s.get(slot);
             m.put(slot, ResourceSlots.isInfinite(v) ? "Infinity" : v.stripTrailingZeros().toPlainString());
         }

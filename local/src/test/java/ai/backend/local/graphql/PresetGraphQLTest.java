@@ -54,7 +54,7 @@ class PresetGraphQLTest {
         assertThat(r.get("ok").asBoolean()).isTrue();
         assertThat(r.get("msg").asText()).isEqualTo("success");
         assertThat(r.get("resource_preset").get("resource_slots").asText()).isEqualTo("{\"cpu\": \"0.5\", \"mem\": \"536870912\"}");
-        assertThat(user.manager().presets()).extracting(ResourcePreset::name).contains("tiny");
+        assertThat(user.resources().list()).extracting(ResourcePreset::name).contains("tiny");
 
         JsonNode dup = gql(admin, CREATE, "name", "tiny", "input", Map.of("resource_slots", "{}")).get("create_resource_preset");
         assertThat(dup.get("ok").asBoolean()).isFalse();
@@ -73,7 +73,7 @@ class PresetGraphQLTest {
 
         assertThat(gql(admin, DELETE, "name", "tiny").get("delete_resource_preset").get("ok").asBoolean()).isTrue();
         assertThat(gql(admin, DELETE, "name", "tiny").get("delete_resource_preset").get("ok").asBoolean()).isFalse();
-        assertThat(user.manager().presets()).extracting(ResourcePreset::name).doesNotContain("tiny");
+        assertThat(user.resources().list()).extracting(ResourcePreset::name).doesNotContain("tiny");
     }
 
     @Test
