@@ -43,6 +43,8 @@ public final class Main {
         new Entry("vfolder", NONE, lines("Provides virtual folder operations."), VFolderCommand.class),
         new Entry("admin", NONE, lines("Provides the admin API access."), AdminCommand.class),
         new Entry("manager", NONE, lines("Provides manager status and administration."), ManagerCommand.class),
+        new Entry("app", NONE, lines("Run a local proxy to a service provided by Backend.AI compute sessions.",
+                "The type of proxy depends on the app definition: plain TCP or HTTP."), AppCommand.class),
         new Entry("logs", NONE, lines("Shows the output logs of a running container."), LogsCommand.class),
         new Entry("server", NONE, lines("Run the local Backend.AI server in the foreground (Ctrl-C stops it), or stop or locate it.",
                 "It runs compute sessions as local processes and keeps its state in the data directory."),

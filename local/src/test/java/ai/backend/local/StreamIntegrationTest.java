@@ -120,7 +120,8 @@ class StreamIntegrationTest {
         assertThatThrownBy(() -> user.kernels().of("nosuchsession").stream("1", IDLE))
                 .isInstanceOfSatisfying(BackendAPIError.class, e -> {
                     assertThat(e.status()).isEqualTo(404);
-                    assertThat(e.title()).contains("handshake was refused with HTTP 404");
+                    assertThat(e.type()).isEqualTo("https://api.backend.ai/probs/kernel-not-found");
+                    assertThat(e.title()).isEqualTo("No such kernel.");
                 });
     }
 

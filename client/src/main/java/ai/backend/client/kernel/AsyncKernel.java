@@ -46,6 +46,18 @@ public final class AsyncKernel {
         return ExecutionStream.open(engine, ref, "query", code, null, idleTimeout, java.util.Objects.requireNonNull(onResult));
     }
 
+    /**
+     * Forwards a local TCP address to the app service {@code app} of this session (one of its service ports, e.g.
+     * {@code jupyter}): see {@link AppProxy}. Returns once listening; close the proxy to stop it. Connection
+     * errors (an unknown app, a service that cannot start) go to {@code onError} (may be null) on an SDK thread.
+     *
+     * @throws ai.backend.client.BackendClientError when {@code bind} cannot be listened on
+     */
+    public AppProxy proxyApp(String app, java.net.InetSocketAddress bind,
+                             java.util.function.Consumer<ai.backend.client.BackendError> onError) {
+        return AppProxy.start(engine, ref, app, bind, onError);
+    }
+
     /** Opens a terminal; see {@link Kernel#terminal}. */
     public CompletableFuture<TerminalStream> terminal(java.util.function.Consumer<byte[]> onOutput) {
         return TerminalStream.open(engine, ref, onOutput);

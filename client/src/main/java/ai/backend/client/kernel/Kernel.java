@@ -80,6 +80,18 @@ public final class Kernel {
     }
 
     /**
+     * Forwards a local TCP address to the app service {@code app} of this session (one of its service ports, e.g.
+     * {@code jupyter}): see {@link AppProxy}. Returns once listening; close the proxy to stop it. Connection
+     * errors (an unknown app, a service that cannot start) go to {@code onError} (may be null) on an SDK thread.
+     *
+     * @throws ai.backend.client.BackendClientError when {@code bind} cannot be listened on
+     */
+    public AppProxy proxyApp(String app, java.net.InetSocketAddress bind,
+                             java.util.function.Consumer<ai.backend.client.BackendError> onError) {
+        return AppProxy.start(engine, ref, app, bind, onError);
+    }
+
+    /**
      * Opens a terminal (a shell on a pseudo-terminal in the session's working directory); its output goes to
      * {@code onOutput} on an SDK thread.
      */

@@ -22,8 +22,12 @@ final class StreamSockets {
      * no Content-Type header). Fails with {@link BackendAPIError} for a refused handshake.
      */
     static CompletableFuture<WebSocket> connect(HttpEngine engine, SessionRef ref, String kind, WebSocket.Listener listener) {
-        Request request = Request.get("/stream" + KernelCalls.path(ref.id(), "/" + kind))
-                .queryParam("owner_access_key", ref.ownerAccessKey()).build();
+        return connect(engine, Request.get("/stream" + KernelCalls.path(ref.id(), "/" + kind))
+                .queryParam("owner_access_key", ref.ownerAccessKey()).build(), listener);
+    }
+
+    /** Connects to the stream of {@code request} (a GET with its query), signed as above. */
+    static CompletableFuture<WebSocket> connect(HttpEngine engine, Request request, WebSocket.Listener listener) {
         String scheme = engine.config().endpoint().getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
         WebSocket.Builder builder = engine.httpClient().newWebSocketBuilder()
                 .connectTimeout(engine.config().connectTimeout().isZero() ? Duration.ofDays(1) : engine.config().connectTimeout());
@@ -48,7 +52,7 @@ final class StreamSockets {
             String text = body instanceof byte[] ? new String((byte[]) body, java.nio.charset.StandardCharsets.UTF_8)
                     : body == null ? "" : body.toString();
             if (text.isEmpty()) {
-                // the JDK does not keep the body of a refused handshake: say what is known
+                // a refusal without a body (some proxies send none): say what is known
                 text = "{\"type\": \"" + BackendAPIError.GENERIC_ERROR_TYPE + "\", \"title\": \"The WebSocket handshake was refused with HTTP "
                         + response.statusCode() + " " + HttpStatus.reason(response.statusCode()) + ".\"}";
             }

@@ -69,6 +69,83 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** How long an app service may take to open its port. */
+    static final Duration SERVICE_START_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * The loopback port of the app service {@code service} of the session, starting it first when it is not
+     * running: its command runs in the session's directory and environment, attached to the session (destroying
+     * the session ends it), its output appended to {@code logs/<id>-<service>.log}; this waits until the port
+     * accepts connections.
+     *
+     * @throws KernelFailure when it cannot start, exits, or does not open its port within 60 s (then it is killed)
+     */
+    public int startService(LocalKernel kernel, ServiceDef service) {
+        return kernel.service(service.name(), () -> launchService(kernel, service));
+    }
+
+    private LocalKernel.RunningService launchService(LocalKernel kernel, ServiceDef service) {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        } catch (IOException e) {
+            throw new KernelFailure("no free port: " + e.getMessage(), e);
+        }
+        String python = kernel.image().runtime().command(runnerDir).get(0);
+        Path log = logsDir.resolve(kernel.id() + "-" + service.name().replaceAll("[^A-Za-z0-9_.-]", "_") + ".log");
+        ProcessBuilder pb = new ProcessBuilder(service.commandLine(python, port)).directory(kernel.workDir().toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().putAll(kernel.environment());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new KernelFailure("cannot start " + service.command().get(0) + ": " + e.getMessage(), e);
+        }
+        kernel.attach(p);
+        long deadline = System.nanoTime() + SERVICE_START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new KernelFailure("the " + service.name() + " service exited with code " + p.exitValue()
+                        + lastLine(log), null);
+            }
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 200);
+                LOG.log(System.Logger.Level.INFO, "started the {0} service of session {1} on port {2}",
+                        service.name(), kernel.sessionId(), port);
+                return new LocalKernel.RunningService(p, port);
+            } catch (IOException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    LocalKernel.kill(p);
+                    throw new KernelFailure("interrupted while starting the " + service.name() + " service", ie);
+                }
+            }
+        }
+        LocalKernel.kill(p);
+        throw new KernelFailure("the " + service.name() + " service did not open its port within "
+                + SERVICE_START_TIMEOUT.toSeconds() + " s", null);
+    }
+
+    /** ": <the last line of the log>", or nothing. */
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return ": " + lines.get(i).strip();
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // no log to quote
+        }
+        return "";
+    }
+
     static final String PTY_BRIDGE_RESOURCE = "/ai/backend/local/runtime/pty_bridge.py";
     static final String PTY_BRIDGE_FILE = "pty_bridge.py";
 

@@ -40,7 +40,6 @@ public final class ImageRegistry {
         }
     }
 
-    private final Map<String, Database.ImageRow> rows = new LinkedHashMap<>();
     private final PythonRuntime python;
     private final ResourceSlots capacity;
     private final Database db;
@@ -52,13 +51,6 @@ public final class ImageRegistry {
         this.python = python;
         this.capacity = capacity;
         this.db = db;
-        try {
-            for (Database.ImageRow row : db.images()) {
-                rows.put(row.name(), row);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read the images", e);
-        }
     }
 
     /**
@@ -81,7 +73,12 @@ public final class ImageRegistry {
         }
         String name = parsed.get().name();
         String tag = parsed.get().tag();
-        Database.ImageRow row = rows.get(name);
+        Database.ImageRow row;
+        try {
+            row = db.images().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the images", e);
+        }
         if (row == null) {
             return Optional.empty();
         }
@@ -93,6 +90,7 @@ public final class ImageRegistry {
         Map<String, BigDecimal> max = new LinkedHashMap<>();
         max.put("cpu", row.maxCpu() == null ? capacity.get("cpu") : ResourceSlots.parse("cpu", row.maxCpu()));
         max.put("mem", row.maxMem() == null ? capacity.get("mem") : ResourceSlots.parse("mem", row.maxMem()));
-        return Optional.of(new Image(name + ":" + tag, runtime, ResourceSlots.of(min), ResourceSlots.of(max)));
+        return Optional.of(new Image(name + ":" + tag, runtime, ResourceSlots.of(min), ResourceSlots.of(max),
+                ServiceDef.parseAll(name, row.servicePorts())));
     }
 }

@@ -194,6 +194,28 @@ public final class LocalKernel {
         this.slots = occupied;
     }
 
+    /** The app services started in this session, by name: their process and loopback port. */
+    private final Map<String, RunningService> services = new java.util.HashMap<>();
+
+    /** A started app service. */
+    record RunningService(Process process, int port) {
+    }
+
+    /**
+     * The port of the running service {@code name}, starting it with {@code launch} when it is not running (or
+     * has exited). Launches of one session are serialised.
+     */
+    int service(String name, java.util.function.Supplier<RunningService> launch) {
+        synchronized (services) {
+            RunningService running = services.get(name);
+            if (running == null || !running.process().isAlive()) {
+                running = launch.get();
+                services.put(name, running);
+            }
+            return running.port();
+        }
+    }
+
     /** Attaches a process (a terminal) to the session: destroying the session ends it and its children. */
     void attach(Process p) {
         attached.add(p);

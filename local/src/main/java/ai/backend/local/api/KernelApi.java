@@ -13,6 +13,7 @@ import ai.backend.local.agent.ResourceSlots;
 import ai.backend.local.store.Database;
 import ai.backend.local.agent.UnknownRunException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Iterator;
@@ -119,9 +120,25 @@ public final class KernelApi {
         }
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("kernelId", creation.kernel().sessionId());
-        out.putArray("servicePorts");
+        ArrayNode ports = out.putArray("servicePorts");
+        for (ai.backend.local.agent.ServiceDef service : creation.kernel().image().services()) {
+            ports.add(servicePort(service));
+        }
         out.put("created", creation.created());
         api.json(201, out);
+    }
+
+    /**
+     * A service port as the manager reports it. A local service has no fixed host port (it gets a free loopback
+     * port when the app proxy first starts it), so {@code host_port} is null.
+     */
+    public static ObjectNode servicePort(ai.backend.local.agent.ServiceDef service) {
+        ObjectNode port = Json.MAPPER.createObjectNode();
+        port.put("name", service.name());
+        port.put("protocol", service.protocol());
+        port.put("container_port", service.port());
+        port.putNull("host_port");
+        return port;
     }
 
     /** {@code POST /kernel/{sess}}: execute (§3.2.5, §4). */

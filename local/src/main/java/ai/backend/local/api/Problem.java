@@ -75,6 +75,11 @@ public final class Problem extends RuntimeException {
         return of(500, "internal-server-error", "Internal server error.", extra);
     }
 
+    /** {@code ?app=} names no service of the session (protocol §5.3). */
+    public static Problem appNotFound(String session, String app) {
+        return of(404, "app-not-found", "No such app service provided by the session.", session + ":" + app);
+    }
+
     public static Problem invalidAuthParams(String extra) {
         return of(400, "invalid-auth-params", "Missing or invalid authorization parameters.", extra);
     }

@@ -95,6 +95,7 @@ public final class Routes {
         config.routes.get("/kernel/{sess}/files", r.user(sessionFiles::listFiles));
         streams.install(config);
         new TerminalApi(streams.agent(), authenticator).install(config);
+        new AppProxyApi(streams.agent(), authenticator).install(config);
 
         config.routes.exception(Problem.class, (e, ctx) -> render(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
@@ -194,6 +195,27 @@ public final class Routes {
     }
 
     /** Writes a problem as the 19.03 manager does. */
+    /**
+     * Runs the checks of a WebSocket handshake; a refusal is written out with its problem body right away (Javalin
+     * would otherwise send the refused handshake's status with an empty body, where 19.03 sends the body).
+     */
+    static void beforeUpgrade(Context ctx, Runnable checks) {
+        try {
+            checks.run();
+        } catch (Problem p) {
+            render(ctx, p);
+            try {
+                byte[] body = ctx.resultInputStream() == null ? new byte[0] : ctx.resultInputStream().readAllBytes();
+                ctx.res().setContentLength(body.length);
+                ctx.res().getOutputStream().write(body);
+                ctx.res().flushBuffer();
+            } catch (java.io.IOException e) {
+                // the client is gone
+            }
+            throw p;
+        }
+    }
+
     static void render(Context ctx, Problem p) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("type", p.type());

@@ -69,7 +69,8 @@ public final class StreamApi implements AutoCloseable {
     public void install(JavalinConfig config) {
         String path = "/stream/kernel/{sess}/execute";
         config.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(4L * 1024 * 1024));
-        config.routes.wsBeforeUpgrade(path, ctx -> ctx.attribute("kernel", Routes.streamSession(ctx, authenticator, agent)));
+        config.routes.wsBeforeUpgrade(path, ctx -> Routes.beforeUpgrade(ctx,
+                () -> ctx.attribute("kernel", Routes.streamSession(ctx, authenticator, agent))));
         config.routes.ws(path, ws -> {
             ws.onConnect(ctx -> {
                 ctx.disableAutomaticPings();

@@ -90,7 +90,8 @@ public final class TerminalApi {
     /** Registers the terminal route. */
     public void install(JavalinConfig config) {
         String path = "/stream/kernel/{sess}/pty";
-        config.routes.wsBeforeUpgrade(path, ctx -> ctx.attribute("kernel", Routes.streamSession(ctx, authenticator, agent)));
+        config.routes.wsBeforeUpgrade(path, ctx -> Routes.beforeUpgrade(ctx,
+                () -> ctx.attribute("kernel", Routes.streamSession(ctx, authenticator, agent))));
         config.routes.ws(path, ws -> {
             ws.onConnect(ctx -> {
                 Terminal t = new Terminal(ctx.attribute("kernel"), ctx);

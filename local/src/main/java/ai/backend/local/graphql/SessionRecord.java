@@ -91,7 +91,12 @@ final class SessionRecord implements Typed {
             case "container_id":
                 return null; // sessions are processes, not containers
             case "service_ports":
-                return List.of();
+                if (live == null) {
+                    return List.of();
+                }
+                List<Object> ports = new java.util.ArrayList<>();
+                live.image().services().forEach(sv -> ports.add(ai.backend.local.api.KernelApi.servicePort(sv)));
+                return ports;
             case "occupied_slots":
                 return live != null ? live.slots().toStrings() : Map.of();
             case "occupied_shares":

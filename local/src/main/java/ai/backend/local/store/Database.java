@@ -65,6 +65,15 @@ public final class Database implements AutoCloseable {
         "ALTER TABLE keypair_resource_policies ADD COLUMN idle_timeout INTEGER NOT NULL DEFAULT 0;",
         // 6: image aliases (alias_image / dealias_image)
         "CREATE TABLE image_aliases (alias TEXT PRIMARY KEY, target TEXT NOT NULL);",
+        // 7: app services of images (what 19.03 reads from image labels and service definitions): a JSON list of
+        // {name, protocol, port, command}; {python} and {port} in the command are filled in at launch
+        "ALTER TABLE images ADD COLUMN service_ports TEXT NOT NULL DEFAULT '[]';"
+            + "UPDATE images SET service_ports = '[{\"name\": \"files\", \"protocol\": \"http\", \"port\": 8000, \"command\":"
+            + " [\"{python}\", \"-m\", \"http.server\", \"--bind\", \"127.0.0.1\", \"{port}\"]},"
+            + " {\"name\": \"jupyter\", \"protocol\": \"http\", \"port\": 8080, \"command\":"
+            + " [\"{python}\", \"-m\", \"notebook\", \"--no-browser\", \"--ip=127.0.0.1\", \"--port={port}\", \"--NotebookApp.token=\", \"--NotebookApp.password=\"]},"
+            + " {\"name\": \"jupyterlab\", \"protocol\": \"http\", \"port\": 8090, \"command\":"
+            + " [\"{python}\", \"-m\", \"jupyterlab\", \"--no-browser\", \"--ip=127.0.0.1\", \"--port={port}\", \"--ServerApp.token=\", \"--ServerApp.password=\"]}]' WHERE name = 'python';",
     };
 
     private final Connection conn;
@@ -180,21 +189,40 @@ public final class Database implements AutoCloseable {
 
     // ---- images
 
-    /** An image row: its runtime spec ({@code python} or {@code shell:<path>}) and resource limits as text. */
-    public record ImageRow(String name, String runtime, String minCpu, String minMem, String maxCpu, String maxMem) {
+    /**
+     * An image row: its runtime spec ({@code python} or {@code shell:<path>}), resource limits as text, and its
+     * app services as a JSON list of {@code {name, protocol, port, command}}.
+     */
+    public record ImageRow(String name, String runtime, String minCpu, String minMem, String maxCpu, String maxMem,
+                           String servicePorts) {
     }
 
     public synchronized List<ImageRow> images() throws SQLException {
         List<ImageRow> list = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT name, runtime, min_cpu, min_mem, max_cpu, max_mem FROM images ORDER BY name");
+                "SELECT name, runtime, min_cpu, min_mem, max_cpu, max_mem, service_ports FROM images ORDER BY name");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 list.add(new ImageRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)));
+                        rs.getString(5), rs.getString(6), rs.getString(7)));
             }
         }
         return list;
+    }
+
+    /** Adds or replaces an image; sessions created afterwards use it. */
+    public synchronized void putImage(ImageRow row) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO images (name, runtime, min_cpu, min_mem,"
+                + " max_cpu, max_mem, created_at, service_ports) VALUES (?, ?, ?, ?, ?, ?, datetime('now'), ?)")) {
+            ps.setString(1, row.name());
+            ps.setString(2, row.runtime());
+            ps.setString(3, row.minCpu());
+            ps.setString(4, row.minMem());
+            ps.setString(5, row.maxCpu());
+            ps.setString(6, row.maxMem());
+            ps.setString(7, row.servicePorts());
+            ps.executeUpdate();
+        }
     }
 
     /** How many alias hops {@link #followAliases} takes at most, as the 19.03 manager. */

@@ -308,7 +308,10 @@ class GraphQLIntegrationTest {
         assertThat(more.get("cpu_slot").asDouble()).isEqualTo(0.01);
         assertThat(more.get("cpu_slot").isFloatingPointNumber()).isTrue();
         assertThat(more.get("container_id").isNull()).isTrue();
-        assertThat(more.get("service_ports").asText()).isEqualTo("[]");
+        assertThat(more.get("service_ports").asText()).isEqualTo("[{\"name\": \"files\", \"protocol\": \"http\","
+                + " \"container_port\": 8000, \"host_port\": null}, {\"name\": \"jupyter\", \"protocol\": \"http\","
+                + " \"container_port\": 8080, \"host_port\": null}, {\"name\": \"jupyterlab\", \"protocol\": \"http\","
+                + " \"container_port\": 8090, \"host_port\": null}]");
         assertThat(more.get("occupied_shares").asText()).isEqualTo("{}");
         assertThat(more.get("workers")).isEmpty();
     }
