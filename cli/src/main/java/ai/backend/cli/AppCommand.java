@@ -5,7 +5,6 @@ import ai.backend.client.Session;
 import ai.backend.client.kernel.AppProxy;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,7 +38,7 @@ final class AppCommand implements Callable<Integer> {
     int port;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         if (port < 0 || port > 65535) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "The port must be between 0 and 65535.");
         }
@@ -53,17 +52,14 @@ final class AppCommand implements Callable<Integer> {
             session.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        UntilSignalled running = UntilSignalled.onSignal("app-proxy-shutdown", () -> {
             pretty.info("Shutting down....");
             proxy.close();
             session.close();
             pretty.info("The local proxy to \"" + app + "\" has terminated.");
-            stopped.countDown();
-        }, "app-proxy-shutdown"));
+        });
         pretty.info("A local proxy to the application \"" + app + "\" provided by the session \"" + sessionId
                 + "\" is available at: http://" + bind + ":" + proxy.localAddress().getPort());
-        stopped.await();
-        return 0;
+        return running.await();
     }
 }

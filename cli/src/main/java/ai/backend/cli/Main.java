@@ -49,6 +49,8 @@ public final class Main {
         new Entry("server", NONE, lines("Run the local Backend.AI server in the foreground (Ctrl-C stops it), or stop or locate it.",
                 "It runs compute sessions as local processes and keeps its state in the data directory."),
                 ServerCommand.class),
+        new Entry("proxy", NONE, lines("Run a non-encrypted non-authorized API proxy server.", "Use this only for development and testing!"),
+                ProxyCommand.class),
     };
 
     private static String[] lines(String... lines) {

@@ -2,7 +2,6 @@ package ai.backend.cli;
 
 import ai.backend.local.LocalServer;
 import ai.backend.local.LocalServerConfig;
-import java.util.concurrent.CountDownLatch;
 
 /** Runs a local server in this process until SIGTERM or Ctrl-C, then stops it cleanly. */
 final class ServerRunner {
@@ -18,11 +17,9 @@ final class ServerRunner {
             pretty.fail("Cannot start the local server: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        UntilSignalled running = UntilSignalled.onSignal("local-server-shutdown", () -> {
             server.close();
-            stopped.countDown();
-        }, "local-server-shutdown"));
+        });
         System.out.println("Backend.AI local server " + ai.backend.client.Version.CLIENT_VERSION + " listening on "
                 + server.endpoint());
         System.out.println("Data directory: " + server.dataDir());
@@ -31,11 +28,6 @@ final class ServerRunner {
         System.out.println("Use it from a shell: eval \"$(backend.ai server env" + (config.dataDir().equals(
                 LocalServerConfig.defaultDataDir()) ? "" : " --data-dir " + config.dataDir()) + ")\"");
         System.out.flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return running.await();
     }
 }

@@ -106,17 +106,187 @@ public final class HttpEngine implements AutoCloseable {
 
     /** The signed headers as name/value pairs, in the order the Python client sends them. */
     public String[] signedHeaders(Request request, boolean websocket) {
+        return signedHeaders(request.method(), relativeUrl(request), websocket ? null : request.contentType(),
+                request.body());
+    }
+
+    /**
+     * The signed headers of a request-target already including the endpoint's path prefix; a null
+     * {@code contentType} signs a WebSocket handshake ({@code application/octet-stream}, no Content-Type sent).
+     */
+    private String[] signedHeaders(String method, String relUrl, String contentType, byte[] body) {
         String date = RequestSigner.now();
-        String contentType = websocket ? "application/octet-stream" : request.contentType();
-        RequestSigner.Input input = RequestSigner.Input.of(request.method(), relativeUrl(request), date, host,
-                contentType, config.version(), request.body());
+        boolean websocket = contentType == null;
+        RequestSigner.Input input = RequestSigner.Input.of(method, relUrl, date, host,
+                websocket ? "application/octet-stream" : contentType, config.version(), body);
         String authorization = RequestSigner.authorization(hashType, config.accessKey(), config.secretKey(), input);
         if (websocket) {
             return new String[] {"User-Agent", config.userAgent(), "X-BackendAI-Version", config.version(),
                     "Date", date, "Authorization", authorization};
         }
         return new String[] {"User-Agent", config.userAgent(), "X-BackendAI-Version", config.version(),
-                "Date", date, "Content-Type", request.contentType(), "Authorization", authorization};
+                "Date", date, "Content-Type", contentType, "Authorization", authorization};
+    }
+
+    /** Whether the configured API version's signature covers the body (versions before v4.20181215). */
+    public boolean signsBodies() {
+        return config.version().compareTo(RequestSigner.BODYLESS_SIGNATURE_SINCE) < 0;
+    }
+
+    /**
+     * Sends a pass-through request whose body is streamed, for proxies such as {@code backend.ai proxy};
+     * SDK calls use {@link #send(Request)}. Unlike the other methods, a non-2xx answer is not an error: the
+     * future completes with the response whatever its status, so that its body can be relayed unchanged.
+     *
+     * <p>The signature covers {@code pathAndQuery} exactly as given (after the endpoint's path prefix) and
+     * the bare, lower-cased media type of {@code contentType}; the {@code Content-Type} header is sent as
+     * given (with its parameters, e.g. a multipart boundary). The body is read on an SDK thread while the
+     * request is sent, never held whole in memory, and is not hashed: this needs an API version of
+     * v4.20181215 or later (see {@link #signsBodies()}).
+     *
+     * <p>Timeouts: the connect timeout covers connecting; the read timeout (unless zero) runs from sending
+     * until the response headers arrive, so it includes sending the body; reading the response body has no
+     * timeout. Cancelling the returned future abandons the exchange and closes its connection.
+     *
+     * @param method the HTTP method, sent as given
+     * @param pathAndQuery the raw, percent-encoded request-target relative to the endpoint: a path from
+     *     {@code /}, optionally followed by {@code ?} and the query string
+     * @param contentType the Content-Type header to send
+     * @param body the body, or null for none
+     * @param contentLength the body's length, or -1 when unknown (the body is then sent chunked)
+     * @return a future completed on an SDK thread with the response, whose body the caller must read to the
+     *     end or close; or failed with {@link BackendClientError} when the server cannot be reached or does
+     *     not answer in time
+     * @throws IllegalStateException when the API version signs bodies
+     * @throws BackendClientError when the engine is closed
+     */
+    public CompletableFuture<HttpResponse<java.io.InputStream>> sendStreamed(String method, String pathAndQuery,
+            String contentType, java.io.InputStream body, long contentLength) {
+        ensureOpen();
+        if (signsBodies()) {
+            throw new IllegalStateException("A streamed body cannot be signed with API version " + config.version()
+                    + " (it hashes bodies); use " + RequestSigner.BODYLESS_SIGNATURE_SINCE + " or later.");
+        }
+        String bare = contentType;
+        int semi = bare.indexOf(';');
+        if (semi >= 0) {
+            bare = bare.substring(0, semi);
+        }
+        bare = bare.trim().toLowerCase(java.util.Locale.ROOT);
+        String relUrl = basePath + pathAndQuery;
+        String[] headers = signedHeaders(method, relUrl, bare, new byte[0]);
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equals("Content-Type")) {
+                headers[i + 1] = contentType;
+            }
+        }
+        HttpRequest.BodyPublisher publisher;
+        if (body == null) {
+            publisher = HttpRequest.BodyPublishers.noBody();
+        } else {
+            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> body);
+            publisher = contentLength < 0 ? stream : HttpRequest.BodyPublishers.fromPublisher(stream, contentLength);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.endpoint().getScheme().toLowerCase(java.util.Locale.ROOT)
+                        + "://" + config.endpoint().getRawAuthority() + relUrl))
+                .method(method, publisher)
+                .headers(headers);
+        if (!config.readTimeout().isZero()) {
+            b.timeout(config.readTimeout());
+        }
+        CompletableFuture<HttpResponse<java.io.InputStream>> exchange =
+                client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<HttpResponse<java.io.InputStream>> result = exchange.handle((resp, error) -> {
+            if (error == null) {
+                return resp;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof HttpTimeoutException) {
+                throw new BackendClientError("No response to " + method + " " + pathAndQuery + " within "
+                        + config.readTimeout().toSeconds() + " s (the read timeout).", cause, true);
+            }
+            if (cause instanceof IOException) {
+                throw BackendClientError.connectionFailed(config.endpoint().toString(), cause);
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new BackendClientError(cause.toString(), cause);
+        });
+        result.whenComplete((resp, error) -> {
+            if (result.isCancelled()) {
+                exchange.cancel(true);
+                exchange.thenAccept(late -> closeQuietly(late.body()));
+            }
+        });
+        return result;
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // abandoning it anyway
+        }
+    }
+
+    /**
+     * Opens a WebSocket to a raw request-target relative to the endpoint (a path from {@code /}, optionally
+     * with {@code ?} and a percent-encoded query), signing the handshake as protocol §5 says: content type
+     * {@code application/octet-stream} and no Content-Type header.
+     *
+     * <p>The connect timeout bounds the handshake. The future completes on an SDK thread with the socket,
+     * or fails with {@link BackendAPIError} when the handshake is refused (with the server's problem body; when
+     * it sent none, a generic one naming the status), or {@link BackendClientError} when the server cannot be
+     * reached. Cancelling the future abandons the handshake (a socket opened anyway is aborted). The socket
+     * has no idle timeout; close it with {@link java.net.http.WebSocket#sendClose} or
+     * {@link java.net.http.WebSocket#abort}.
+     */
+    public CompletableFuture<java.net.http.WebSocket> openWebSocket(String pathAndQuery, java.net.http.WebSocket.Listener listener) {
+        ensureOpen();
+        String relUrl = basePath + pathAndQuery;
+        String scheme = config.endpoint().getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
+        java.net.http.WebSocket.Builder builder = client.newWebSocketBuilder()
+                .connectTimeout(config.connectTimeout().isZero() ? java.time.Duration.ofDays(1) : config.connectTimeout());
+        String[] headers = signedHeaders("GET", relUrl, null, new byte[0]);
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        CompletableFuture<java.net.http.WebSocket> handshake =
+                builder.buildAsync(URI.create(scheme + "://" + config.endpoint().getRawAuthority() + relUrl), listener);
+        CompletableFuture<java.net.http.WebSocket> result = handshake.handle((ws, error) -> {
+            if (error != null) {
+                throw webSocketFailure(error);
+            }
+            return ws;
+        });
+        result.whenComplete((ws, error) -> {
+            if (result.isCancelled()) {
+                handshake.thenAccept(java.net.http.WebSocket::abort);
+            }
+        });
+        return result;
+    }
+
+    /** The SDK exception for a failed WebSocket handshake (see {@link #openWebSocket}). */
+    public ai.backend.client.BackendError webSocketFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof java.net.http.WebSocketHandshakeException) {
+            var response = ((java.net.http.WebSocketHandshakeException) cause).getResponse();
+            Object body = response.body();
+            String text = body instanceof byte[] ? new String((byte[]) body, StandardCharsets.UTF_8)
+                    : body == null ? "" : body.toString();
+            if (text.isEmpty()) {
+                // a refusal without a body (some proxies send none): say what is known
+                text = "{\"type\": \"" + BackendAPIError.GENERIC_ERROR_TYPE + "\", \"title\": \"The WebSocket handshake was refused with HTTP "
+                        + response.statusCode() + " " + HttpStatus.reason(response.statusCode()) + ".\"}";
+            }
+            return BackendAPIError.fromBody(response.statusCode(), HttpStatus.reason(response.statusCode()), text);
+        }
+        if (cause instanceof ai.backend.client.BackendError) {
+            return (ai.backend.client.BackendError) cause;
+        }
+        return BackendClientError.connectionFailed(config.endpoint().toString(), cause);
     }
 
     private HttpRequest toHttpRequest(Request request) {

@@ -131,7 +131,7 @@ public final class AppProxy implements AutoCloseable {
         Relay relay = new Relay(local);
         StreamSockets.connect(engine, request, relay).whenComplete((ws, error) -> {
             if (error != null) {
-                BackendError failure = StreamSockets.failure(engine, error);
+                BackendError failure = engine.webSocketFailure(error);
                 relay.refuse(failure.getMessage());
                 onError.accept(failure);
                 return;
