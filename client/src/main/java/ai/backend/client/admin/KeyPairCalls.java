@@ -28,7 +28,7 @@ final class KeyPairCalls {
         }
         return new GraphQLCall<>("query($user_id: String!, $is_active: Boolean) {"
                 + " keypairs(user_id: $user_id, is_active: $is_active) { " + selection + " } }",
-                vars("user_id", userId, "is_active", isActive),
+                vars("is_active", isActive, "user_id", userId), // the Python SDK's order
                 d -> GraphQLCall.list(d.path("keypairs"), KeyPairInfo::fromJson));
     }
 

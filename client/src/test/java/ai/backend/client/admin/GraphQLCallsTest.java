@@ -36,7 +36,7 @@ class GraphQLCallsTest {
         GraphQLCall<?> ofUser = KeyPairCalls.list("u@x", null, List.of("access_key"));
         assertDocument(ofUser, "query($user_id: String!, $is_active: Boolean) { keypairs(user_id: $user_id,"
                 + " is_active: $is_active) { access_key } }");
-        assertThat(variables(ofUser)).isEqualTo("{\"user_id\": \"u@x\", \"is_active\": null}");
+        assertThat(variables(ofUser)).isEqualTo("{\"is_active\": null, \"user_id\": \"u@x\"}");
 
         GraphQLCall<?> create = KeyPairCalls.create("u@x", KeyPairProps.builder().resourcePolicy("default").build(),
                 KeyPairCalls.CREATED_FIELDS);
