@@ -59,17 +59,17 @@ public final class ImageArea implements SchemaArea {
             wiring.type(TypeRuntimeWiring.newTypeWiring("MutationForAdmin")
                     .dataFetcher("alias_image", env -> {
                         db.putImageAlias(env.getArgument("alias"), env.getArgument("target"));
-                        return KeypairMutations.result(true, "");
+                        return MutationResults.result(true, "");
                     })
                     .dataFetcher("dealias_image", env -> {
                         db.deleteImageAlias(env.getArgument("alias"));
-                        return KeypairMutations.result(true, "");
+                        return MutationResults.result(true, "");
                     })
                     .dataFetcher("rescan_images", env -> {
                         String registry = env.getArgument("registry");
                         return registry == null || registry.equals("local")
-                                ? KeypairMutations.result(true, "")
-                                : KeypairMutations.result(false, "unknown registry: " + registry);
+                                ? MutationResults.result(true, "")
+                                : MutationResults.result(false, "unknown registry: " + registry);
                     }));
         }
     }

@@ -50,19 +50,6 @@ final class KeypairMutations {
                 .dataFetcher("delete_keypair_resource_policy", this::deletePolicy);
     }
 
-    static Map<String, Object> result(boolean ok, String msg) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("ok", ok);
-        r.put("msg", msg);
-        return r;
-    }
-
-    static Map<String, Object> failure(SQLException e) {
-        String m = String.valueOf(e.getMessage());
-        boolean integrity = m.contains("CONSTRAINT") || m.contains("constraint");
-        return result(false, (integrity ? "integrity error: " : "unexpected error: ") + m);
-    }
-
     private boolean policyExists(String name) {
         return !Sql.query(db, "SELECT name FROM keypair_resource_policies WHERE name = ?", name).isEmpty();
     }
@@ -78,18 +65,18 @@ final class KeypairMutations {
         String policy = (String) props.get("resource_policy");
         Map<String, Object> r;
         if (!policyExists(policy)) {
-            r = result(false, "integrity error: no such keypair resource policy: " + policy);
+            r = MutationResults.result(false, "integrity error: no such keypair resource policy: " + policy);
         } else {
             try {
                 Sql.update(db, "INSERT INTO keypairs (access_key, secret_key, user_id, is_active, is_admin,"
                         + " resource_policy, rate_limit, created_at) VALUES (?,?,?,?,?,?,?,?)", ak, sk, userId,
                         Boolean.TRUE.equals(props.get("is_active")), Boolean.TRUE.equals(props.get("is_admin")), policy,
                         props.get("rate_limit"), Scalars.isoformat(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)));
-                r = result(true, SUCCESS);
+                r = MutationResults.result(true, SUCCESS);
                 r.put("keypair", area.keypair(ak));
                 return r;
             } catch (SQLException e) {
-                r = failure(e);
+                r = MutationResults.failure(e);
             }
         }
         r.put("keypair", null);
@@ -100,11 +87,11 @@ final class KeypairMutations {
         String ak = env.getArgument("access_key");
         Map<String, Object> props = env.getArgument("props");
         if (area.keypair(ak) == null) {
-            return result(false, NO_SUCH_KEYPAIR);
+            return MutationResults.result(false, NO_SUCH_KEYPAIR);
         }
         String policy = (String) props.get("resource_policy");
         if (policy != null && !policyExists(policy)) {
-            return result(false, "integrity error: no such keypair resource policy: " + policy);
+            return MutationResults.result(false, "integrity error: no such keypair resource policy: " + policy);
         }
         List<String> sets = new ArrayList<>();
         List<Object> params = new ArrayList<>();
@@ -119,22 +106,22 @@ final class KeypairMutations {
             try {
                 Sql.update(db, "UPDATE keypairs SET " + String.join(", ", sets) + " WHERE access_key = ?", params.toArray());
             } catch (SQLException e) {
-                return failure(e);
+                return MutationResults.failure(e);
             }
         }
-        return result(true, SUCCESS);
+        return MutationResults.result(true, SUCCESS);
     }
 
     private Map<String, Object> deleteKeypair(DataFetchingEnvironment env) {
         String ak = env.getArgument("access_key");
         if (ak.equals(RequestContext.of(env).accessKey())) {
-            return result(false, OWN_KEYPAIR);
+            return MutationResults.result(false, OWN_KEYPAIR);
         }
         try {
             return Sql.update(db, "DELETE FROM keypairs WHERE access_key = ?", ak) == 0
-                    ? result(false, NO_SUCH_KEYPAIR) : result(true, SUCCESS);
+                    ? MutationResults.result(false, NO_SUCH_KEYPAIR) : MutationResults.result(true, SUCCESS);
         } catch (SQLException e) {
-            return failure(e);
+            return MutationResults.failure(e);
         }
     }
 
@@ -153,10 +140,10 @@ final class KeypairMutations {
                     Scalars.isoformat(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)), defaults, slots,
                     props.get("max_concurrent_sessions"), props.get("max_containers_per_session"),
                     props.get("max_vfolder_count"), props.get("max_vfolder_size"), props.get("idle_timeout"), hosts(props.get("allowed_vfolder_hosts")));
-            r = result(true, SUCCESS);
+            r = MutationResults.result(true, SUCCESS);
             r.put("resource_policy", area.policy(name));
         } catch (SQLException e) {
-            r = failure(e);
+            r = MutationResults.failure(e);
             r.put("resource_policy", null);
         }
         return r;
@@ -187,7 +174,7 @@ final class KeypairMutations {
             params.add(hosts(props.get("allowed_vfolder_hosts")));
         }
         if (!policyExists(name)) {
-            return result(false, NO_SUCH_POLICY);
+            return MutationResults.result(false, NO_SUCH_POLICY);
         }
         if (!sets.isEmpty()) {
             params.add(name);
@@ -195,24 +182,24 @@ final class KeypairMutations {
                 Sql.update(db, "UPDATE keypair_resource_policies SET " + String.join(", ", sets) + " WHERE name = ?",
                         params.toArray());
             } catch (SQLException e) {
-                return failure(e);
+                return MutationResults.failure(e);
             }
         }
-        return result(true, SUCCESS);
+        return MutationResults.result(true, SUCCESS);
     }
 
     private Map<String, Object> deletePolicy(DataFetchingEnvironment env) {
         String name = env.getArgument("name");
         int users = Sql.query(db, "SELECT access_key FROM keypairs WHERE resource_policy = ?", name).size();
         if (users > 0) {
-            return result(false, "integrity error: the keypair resource policy " + PythonRepr.str(name) + " is used by "
+            return MutationResults.result(false, "integrity error: the keypair resource policy " + PythonRepr.str(name) + " is used by "
                     + users + " keypair(s)");
         }
         try {
             return Sql.update(db, "DELETE FROM keypair_resource_policies WHERE name = ?", name) == 0
-                    ? result(false, NO_SUCH_POLICY) : result(true, SUCCESS);
+                    ? MutationResults.result(false, NO_SUCH_POLICY) : MutationResults.result(true, SUCCESS);
         } catch (SQLException e) {
-            return failure(e);
+            return MutationResults.failure(e);
         }
     }
 

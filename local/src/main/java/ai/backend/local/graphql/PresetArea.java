@@ -73,10 +73,10 @@ public final class PresetArea implements SchemaArea {
         Map<String, Object> r;
         try {
             Sql.update(db, "INSERT INTO resource_presets (name, resource_slots) VALUES (?, ?)", name, slots);
-            r = KeypairMutations.result(true, KeypairMutations.SUCCESS);
+            r = MutationResults.result(true, KeypairMutations.SUCCESS);
             r.put("resource_preset", preset(name));
         } catch (SQLException e) {
-            r = KeypairMutations.failure(e);
+            r = MutationResults.failure(e);
             r.put("resource_preset", null);
         }
         return r;
@@ -88,17 +88,17 @@ public final class PresetArea implements SchemaArea {
         Object value = props.get("resource_slots");
         String slots = value == null ? null : KeypairMutations.totalResourceSlots(value);
         if (preset(name) == null) {
-            return KeypairMutations.result(false, NO_SUCH_PRESET);
+            return MutationResults.result(false, NO_SUCH_PRESET);
         }
         if (slots != null) {
             Sql.update(db, "UPDATE resource_presets SET resource_slots = ? WHERE name = ?", slots, name);
         }
-        return KeypairMutations.result(true, KeypairMutations.SUCCESS);
+        return MutationResults.result(true, KeypairMutations.SUCCESS);
     }
 
     private Map<String, Object> delete(DataFetchingEnvironment env) throws SQLException {
         int n = Sql.update(db, "DELETE FROM resource_presets WHERE name = ?", (String) env.getArgument("name"));
-        return n == 0 ? KeypairMutations.result(false, NO_SUCH_PRESET)
-                : KeypairMutations.result(true, KeypairMutations.SUCCESS);
+        return n == 0 ? MutationResults.result(false, NO_SUCH_PRESET)
+                : MutationResults.result(true, KeypairMutations.SUCCESS);
     }
 }
