@@ -22,7 +22,7 @@ final class AgentCalls {
     static GraphQLCall<AgentInfo> info(String agentId, List<String> fields) {
         return new GraphQLCall<>("query($agent_id: String!) { agent(agent_id: $agent_id) { "
                 + GraphQLCall.selection(fields) + " } }", vars("agent_id", KeyPairCalls.requireText(agentId, "agent ID")),
-                d -> d.path("agent").isObject() ? AgentInfo.fromJson(d.get("agent")) : null);
+                d -> GraphQLCall.object(d, "agent", AgentInfo::fromJson));
     }
 
     static void checkPage(int limit, int offset) {

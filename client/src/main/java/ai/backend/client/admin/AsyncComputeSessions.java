@@ -39,7 +39,7 @@ public final class AsyncComputeSessions {
         return PageCalls.allAsync(offset -> list(status, accessKey, PageCalls.PAGE_SIZE, offset, fields));
     }
 
-    /** One session by its client-side ID; null when there is none visible to the caller. */
+    /** One running session by its client-side ID; null when none is running (19.03 looks up running sessions only). */
     public CompletableFuture<ComputeSessionInfo> info(String sessId) {
         return info(sessId, ComputeSessionCalls.DEFAULT_FIELDS);
     }

@@ -27,6 +27,6 @@ final class ComputeSessionCalls {
     static GraphQLCall<ComputeSessionInfo> info(String sessId, List<String> fields) {
         return new GraphQLCall<>("query($sess_id:String) { compute_session(sess_id:$sess_id) { "
                 + GraphQLCall.selection(fields) + " } }", vars("sess_id", KeyPairCalls.requireText(sessId, "session ID")),
-                d -> d.path("compute_session").isObject() ? ComputeSessionInfo.fromJson(d.get("compute_session")) : null);
+                d -> GraphQLCall.object(d, "compute_session", ComputeSessionInfo::fromJson));
     }
 }

@@ -38,7 +38,7 @@ public final class ComputeSessions {
         return PageCalls.all(offset -> list(status, accessKey, PageCalls.PAGE_SIZE, offset, fields));
     }
 
-    /** One session by its client-side ID; null when there is none visible to the caller. */
+    /** One running session by its client-side ID; null when none is running (19.03 looks up running sessions only). */
     public ComputeSessionInfo info(String sessId) {
         return info(sessId, ComputeSessionCalls.DEFAULT_FIELDS);
     }

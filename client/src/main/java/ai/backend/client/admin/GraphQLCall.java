@@ -60,6 +60,23 @@ record GraphQLCall<T>(String document, Map<String, Object> variables, Function<J
         return String.join(" ", fields);
     }
 
+    /**
+     * Reads the object under {@code field} with {@code parse}; null when there is none, or when every field is null
+     * (how 19.03 answers a lookup that found nothing, e.g. {@code compute_session} of a session not running).
+     */
+    static <T> T object(JsonNode data, String field, Function<JsonNode, T> parse) {
+        JsonNode n = data.path(field);
+        if (!n.isObject()) {
+            return null;
+        }
+        for (JsonNode v : n) {
+            if (!v.isNull()) {
+                return parse.apply(n);
+            }
+        }
+        return null;
+    }
+
     /** Reads {@code array} as a list with {@code parse}. */
     static <T> List<T> list(JsonNode array, Function<JsonNode, T> parse) {
         List<T> out = new java.util.ArrayList<>();

@@ -17,7 +17,7 @@ final class KeyPairCalls {
 
     static GraphQLCall<KeyPairInfo> info(List<String> fields) {
         return new GraphQLCall<>("query { keypair { " + GraphQLCall.selection(fields) + " } }", null,
-                d -> d.path("keypair").isObject() ? KeyPairInfo.fromJson(d.get("keypair")) : null);
+                d -> GraphQLCall.object(d, "keypair", KeyPairInfo::fromJson));
     }
 
     static GraphQLCall<List<KeyPairInfo>> list(String userId, Boolean isActive, List<String> fields) {

@@ -16,19 +16,8 @@ final class ResourcePolicyCalls {
 
     static GraphQLCall<ResourcePolicyInfo> info(String name, List<String> fields) {
         return new GraphQLCall<>("query($name: String) { keypair_resource_policy(name: $name) { "
-                + GraphQLCall.selection(fields) + " } }", vars("name", name), d -> {
-                    var n = d.path("keypair_resource_policy");
-                    return n.isObject() && n.size() > 0 && !allNull(n) ? ResourcePolicyInfo.fromJson(n) : null;
-                });
-    }
-
-    private static boolean allNull(com.fasterxml.jackson.databind.JsonNode n) {
-        for (var v : n) {
-            if (!v.isNull()) {
-                return false;
-            }
-        }
-        return true;
+                + GraphQLCall.selection(fields) + " } }", vars("name", name),
+                d -> GraphQLCall.object(d, "keypair_resource_policy", ResourcePolicyInfo::fromJson));
     }
 
     static GraphQLCall<List<ResourcePolicyInfo>> list(List<String> fields) {

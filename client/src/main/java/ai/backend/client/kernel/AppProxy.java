@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * When the server refuses the WebSocket or closes it with an error code (not 1000, nor 1001, which means the
  * service closed its side), the local client gets {@code HTTP/1.1 503 Service Unavailable} with
  * {@code WebSocket reply: <reason>} (as the 19.03 client writes, but only if nothing was relayed yet) and the
- * error goes to the error callback; a connection's end on either side ends the other.
+ * error goes to the error callback (before the local connection is closed); a connection's end on either side
+ * ends the other.
  *
  * <p>Threads: one accepting thread, and per connection one reading thread plus the WebSocket's callbacks, all
  * daemons. {@link #close()} stops accepting and ends every open connection; it is idempotent. There is no idle
@@ -132,8 +133,11 @@ public final class AppProxy implements AutoCloseable {
         StreamSockets.connect(engine, request, relay).whenComplete((ws, error) -> {
             if (error != null) {
                 BackendError failure = engine.webSocketFailure(error);
-                relay.refuse(failure.getMessage());
-                onError.accept(failure);
+                try {
+                    onError.accept(failure); // before the local client sees the end of its connection
+                } finally {
+                    relay.refuse(failure.getMessage());
+                }
                 return;
             }
             sockets.add(ws);
@@ -207,9 +211,12 @@ public final class AppProxy implements AutoCloseable {
             // 1001 is the service closing its side (an HTTP/1.0 server after each response): a normal end, unlike
             // in 19.03, which appended its 503 text to the relayed response
             if (statusCode != WebSocket.NORMAL_CLOSURE && statusCode != 1001 && !closed) {
-                refuse(reason == null || reason.isEmpty() ? "closed with " + statusCode : reason);
-                onError.accept(new BackendClientError("The app proxy connection to " + app + " closed with "
-                        + statusCode + (reason == null || reason.isEmpty() ? "" : ": " + reason), null, false));
+                try {
+                    onError.accept(new BackendClientError("The app proxy connection to " + app + " closed with "
+                            + statusCode + (reason == null || reason.isEmpty() ? "" : ": " + reason), null, false));
+                } finally {
+                    refuse(reason == null || reason.isEmpty() ? "closed with " + statusCode : reason);
+                }
             }
             end();
             return null;

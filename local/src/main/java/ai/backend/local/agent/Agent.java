@@ -38,6 +38,7 @@ public final class Agent implements AutoCloseable {
     private final Map<String, LocalKernel> live = new ConcurrentHashMap<>();
     private final Object createLock = new Object();
     private final MemoryWatchdog memoryWatchdog = new MemoryWatchdog(this::sessions);
+    private final IdleReaper idleReaper;
     private final List<Accelerators.Gpu> gpus;
     private final ResourceSlots capacity;
 
@@ -67,6 +68,7 @@ public final class Agent implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the session directories under " + dataDir, e);
         }
+        this.idleReaper = new IdleReaper(this);
     }
 
     /** How long an app service may take to open its port. */
@@ -206,7 +208,11 @@ public final class Agent implements AutoCloseable {
 
     /** The live session {@code sessionId} of {@code accessKey}. */
     public Optional<LocalKernel> find(String accessKey, String sessionId) {
-        return Optional.ofNullable(live.get(key(accessKey, sessionId)));
+        LocalKernel kernel = live.get(key(accessKey, sessionId));
+        if (kernel != null) {
+            kernel.touch(); // every API call on a session goes through here
+        }
+        return Optional.ofNullable(kernel);
     }
 
     /** Every live session. */
@@ -470,6 +476,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         memoryWatchdog.close();
+        idleReaper.close();
         for (LocalKernel kernel : sessions()) {
             destroy(kernel, "server-shutdown");
         }

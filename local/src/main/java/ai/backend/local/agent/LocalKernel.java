@@ -42,6 +42,9 @@ public final class LocalKernel {
     private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
     private long loggedChars;
     private volatile ResourceSlots slots = ResourceSlots.of(Map.of());
+    private volatile long lastActivityNanos = System.nanoTime();
+    /** Whether the runner is executing code: set when a run starts, cleared when the runner reports its end or a prompt. */
+    private volatile boolean runnerBusy;
     private volatile java.util.List<Integer> cudaDevices = java.util.List.of();
     private volatile Duration execTimeout = Duration.ZERO;
     private final List<Process> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -144,6 +147,13 @@ public final class LocalKernel {
                 if (event.kind().equals("stdout") || event.kind().equals("stderr")) {
                     log(event.text());
                 }
+                switch (event.kind()) {
+                    case "finished", "exec-timeout", "waiting-input" -> {
+                        runnerBusy = false;
+                        touch(); // idle time counts from the end of the computation
+                    }
+                    default -> { }
+                }
                 events.add(event);
             }
         } catch (IOException ignored) {
@@ -192,6 +202,24 @@ public final class LocalKernel {
 
     void slots(ResourceSlots occupied) {
         this.slots = occupied;
+    }
+
+    /** Records use of the session (an API call, a stream or terminal frame, app proxy traffic): it is not idle. */
+    public void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** How long since the session was last used. */
+    public Duration idleFor() {
+        return Duration.ofNanos(System.nanoTime() - lastActivityNanos);
+    }
+
+    /**
+     * Whether code is running now (not finished, not waiting for input), as the runner reports it, whether or not
+     * a client collects the output: a computing session is never idle.
+     */
+    public boolean isComputing() {
+        return runnerBusy && !exited;
     }
 
     /** The app services started in this session, by name: their process and loopback port. */
@@ -352,6 +380,7 @@ public final class LocalKernel {
      * @throws KernelFailure when an unfinished run does not end within 30 s, or the runner is gone
      */
     public ExecutionOutcome query(String runId, String code, Duration flushWindow) {
+        touch();
         countQuery();
         Map<String, Object> command = new java.util.HashMap<>();
         command.put("op", "query");
@@ -364,6 +393,7 @@ public final class LocalKernel {
      * collects its output for up to {@code flushWindow}.
      */
     public ExecutionOutcome batch(String runId, String clean, String build, String exec, Duration flushWindow) {
+        touch();
         Map<String, Object> command = new java.util.HashMap<>();
         command.put("op", "batch");
         command.put("clean", clean);
@@ -383,6 +413,7 @@ public final class LocalKernel {
             Run run = new Run(runId == null ? newRunId() : runId);
             run.outputBefore = outputSnapshot();
             current = run;
+            runnerBusy = true;
             send(withTimeout(command));
             return collect(run, flushWindow);
         } finally {
@@ -396,6 +427,7 @@ public final class LocalKernel {
      * @throws UnknownRunException when {@code runId} is not this session's latest run
      */
     public ExecutionOutcome continueRun(String runId, Duration flushWindow) {
+        touch();
         lock();
         try {
             Run run = requireRun(runId);
@@ -415,6 +447,7 @@ public final class LocalKernel {
      * @throws UnknownRunException when {@code runId} is not the latest run or it is not waiting for input
      */
     public ExecutionOutcome input(String runId, String line, Duration flushWindow) {
+        touch();
         lock();
         try {
             Run run = requireRun(runId);
@@ -422,6 +455,7 @@ public final class LocalKernel {
                 throw new UnknownRunException("The run " + runId + " is not waiting for input.");
             }
             run.waitingInput = false;
+            runnerBusy = true;
             send(Map.of("op", "input", "data", line));
             return collect(run, flushWindow);
         } finally {

@@ -46,7 +46,7 @@ public final class AppProxyApi {
     public void install(JavalinConfig config) {
         for (String kind : new String[] {"httpproxy", "tcpproxy"}) {
             String path = "/stream/kernel/{sess}/" + kind;
-            config.routes.wsBeforeUpgrade(path, ctx -> Routes.beforeUpgrade(ctx, () -> ctx.attribute("port", servicePort(ctx))));
+            config.routes.wsBeforeUpgrade(path, ctx -> Routes.beforeUpgrade(ctx, () -> prepare(ctx)));
             config.routes.ws(path, ws -> {
                 ws.onConnect(this::connect);
                 ws.onBinaryMessage(ctx -> {
@@ -54,6 +54,8 @@ public final class AppProxyApi {
                     if (socket == null) {
                         return;
                     }
+                    LocalKernel kernel = ctx.attribute("kernel");
+                    kernel.touch();
                     ByteBuffer data = ctx.data();
                     byte[] bytes = new byte[data.remaining()];
                     data.get(bytes);
@@ -69,8 +71,11 @@ public final class AppProxyApi {
         }
     }
 
-    /** Authenticates, finds the session and its service, and starts the service: everything that can fail before the upgrade. */
-    private int servicePort(Context ctx) {
+    /**
+     * Authenticates, finds the session and its service, and starts the service: everything that can fail before
+     * the upgrade. The session and the service's port become attributes of the socket.
+     */
+    private void prepare(Context ctx) {
         LocalKernel kernel = Routes.streamSession(ctx, authenticator, agent);
         String app = ctx.queryParam("app");
         if (app == null || app.isEmpty()) {
@@ -87,8 +92,9 @@ public final class AppProxyApi {
             default:
                 throw Problem.invalidApiParams("Unsupported service protocol: " + service.protocol());
         }
+        ctx.attribute("kernel", kernel);
         try {
-            return agent.startService(kernel, service);
+            ctx.attribute("port", agent.startService(kernel, service));
         } catch (KernelFailure e) {
             throw Problem.internal("Failed to launch the app service: " + e.getMessage());
         }
@@ -114,6 +120,7 @@ public final class AppProxyApi {
 
     /** Copies what the service sends to the socket, each read as one binary frame, waiting for each send. */
     private void pump(WsContext ctx, Socket socket) {
+        LocalKernel kernel = ctx.attribute("kernel");
         byte[] buf = new byte[CHUNK];
         try (InputStream in = socket.getInputStream()) {
             int n;
@@ -121,6 +128,7 @@ public final class AppProxyApi {
                 if (n == 0) {
                     continue;
                 }
+                kernel.touch();
                 var sent = new org.eclipse.jetty.websocket.api.Callback.Completable();
                 ctx.session.sendBinary(ByteBuffer.wrap(buf, 0, n), sent);
                 sent.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);

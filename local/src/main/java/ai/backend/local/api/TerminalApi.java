@@ -107,6 +107,7 @@ public final class TerminalApi {
                 if (t == null || t.bridge == null) {
                     return;
                 }
+                t.kernel.touch();
                 JsonNode msg;
                 try {
                     msg = Json.parse(ctx.message());

@@ -312,6 +312,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The idle timeout in seconds of the policy of {@code accessKey}'s keypair; 0 (none) when there is none. */
+    public synchronized long idleTimeoutSeconds(String accessKey) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT p.idle_timeout FROM keypairs k"
+                + " JOIN keypair_resource_policies p ON p.name = k.resource_policy WHERE k.access_key = ?")) {
+            ps.setString(1, accessKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
     /** Changes a policy's limits (administration; tests). */
     public synchronized void updateResourcePolicy(ResourcePolicy p) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("UPDATE keypair_resource_policies SET default_for_unspecified = ?,"
