@@ -144,6 +144,7 @@ public final class ApiProxy implements AutoCloseable {
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.router.ignoreTrailingSlashes = false;
         cfg.router.treatMultipleSlashesAsSingleSlash = false;
+        ai.backend.local.api.Routes.forgetHttpSessions(cfg); // one HTTP session per relayed WebSocket otherwise
         cfg.jetty.modifyHttpConfiguration(h -> {
             h.setSendServerVersion(false);
             h.setSendDateHeader(false); // the upstream's Server and Date headers are relayed instead

@@ -188,6 +188,21 @@ public final class LocalServer implements AutoCloseable {
         return agent;
     }
 
+    /**
+     * How many HTTP sessions the server holds in memory (diagnostics): the API uses none, so this stays 0 however
+     * many WebSocket connections (which open one each in Javalin) came and went.
+     */
+    public int retainedHttpSessions() {
+        int held = 0;
+        for (var context : app.jettyServer().server().getDescendants(org.eclipse.jetty.ee10.servlet.ServletContextHandler.class)) {
+            var sessions = context.getSessionHandler();
+            if (sessions != null && sessions.getSessionCache() instanceof org.eclipse.jetty.session.DefaultSessionCache cache) {
+                held += (int) cache.getSessionsCurrent();
+            }
+        }
+        return held;
+    }
+
     /** PIDs of every live session's runner, for tests that check nothing is left behind. */
     public List<Long> sessionPids() {
         return agent.sessions().stream().map(k -> k.pid()).toList();

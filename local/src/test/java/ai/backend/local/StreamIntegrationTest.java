@@ -126,6 +126,23 @@ class StreamIntegrationTest {
     }
 
     @Test
+    void webSocketConnectionsLeaveNoHttpSessionBehind() {
+        Kernel k = create("leak-");
+        for (int i = 0; i < 20; i++) {
+            try (ExecutionStream s = k.stream("print(" + i + ")", IDLE)) {
+                assertThat(drain(s)).last().satisfies(r -> assertThat(r.status()).isEqualTo(ExecutionStatus.FINISHED));
+            }
+            assertThatThrownBy(() -> user.kernels().of("nosuchsession").stream("1", IDLE)).isInstanceOf(BackendAPIError.class);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (server.server().retainedHttpSessions() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the last connection's request may still be ending on the server
+        }
+        assertThat(server.server().retainedHttpSessions()).as("Javalin opens one per upgrade; none may stay").isZero();
+        k.destroy();
+    }
+
+    @Test
     void aBadSignatureIsRefusedBeforeTheUpgrade() {
         Kernel k = create("sauth-");
         try (Session wrong = new Session(server.userConfig().toBuilder().secretKey("wrong").build())) {

@@ -42,6 +42,7 @@ public final class Routes {
         config.router.treatMultipleSlashesAsSingleSlash = false;
         config.http.prefer405over404 = true;
         config.http.maxRequestSize = 1024 * 1024;
+        forgetHttpSessions(config);
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
@@ -214,6 +215,23 @@ public final class Routes {
             }
             throw p;
         }
+    }
+
+    /**
+     * Javalin opens an HTTP session for every WebSocket upgrade (to copy its attributes), and by default Jetty keeps
+     * them forever: one per stream, terminal and proxy connection. APIs that use no sessions call this to have each
+     * one forgotten as soon as its request ends.
+     */
+    public static void forgetHttpSessions(JavalinConfig config) {
+        config.jetty.modifyServletContextHandler(h -> {
+            org.eclipse.jetty.ee10.servlet.SessionHandler sessions = h.getSessionHandler();
+            if (sessions != null) {
+                org.eclipse.jetty.session.DefaultSessionCache cache = new org.eclipse.jetty.session.DefaultSessionCache(sessions);
+                cache.setEvictionPolicy(org.eclipse.jetty.session.SessionCache.EVICT_ON_SESSION_EXIT);
+                cache.setSessionDataStore(new org.eclipse.jetty.session.NullSessionDataStore());
+                sessions.setSessionCache(cache);
+            }
+        });
     }
 
     static void render(Context ctx, Problem p) {
