@@ -69,9 +69,9 @@ public final class AppProxyBench {
                     double[] smallProxy = smallGets(viaProxy + "/small.txt", 200);
                     double[] smallDirect = smallGets(direct + "/small.txt", 200);
                     System.out.printf("%d MB through the app proxy: median %.1f MB/s (runs: %s)%n", megabytes,
-                            median(proxied), proxied);
+                            median(proxied), runs(proxied));
                     System.out.printf("%d MB straight from the service:  median %.1f MB/s (runs: %s)%n", megabytes,
-                            median(straight), straight);
+                            median(straight), runs(straight));
                     System.out.printf("proxy / direct: %.2f%n", median(proxied) / median(straight));
                     System.out.printf("small GET, new connection each: proxy median %.2f ms (p90 %.2f), direct median %.2f ms"
                             + " (p90 %.2f)%n", smallProxy[0], smallProxy[1], smallDirect[0], smallDirect[1]);
@@ -119,6 +119,12 @@ public final class AppProxyBench {
         }
         Arrays.sort(ms);
         return new double[] {ms[n / 2], ms[n * 9 / 10]};
+    }
+
+    private static String runs(List<Double> values) {
+        List<String> out = new ArrayList<>();
+        values.forEach(v -> out.add(String.format(java.util.Locale.ROOT, "%.1f", v)));
+        return String.join(" ", out);
     }
 
     private static double median(List<Double> values) {
