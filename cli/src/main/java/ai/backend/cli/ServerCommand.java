@@ -39,6 +39,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "The archive of each path downloaded from a session must fit (default: ${DEFAULT-VALUE}).")
     long maxArchiveBytes;
 
+    @Option(names = "--python", paramLabel = "INTERPRETER",
+            description = "The Python of python sessions and their app services (default: python3 on PATH).")
+    String python;
+
     @Option(names = "--nvidia-smi", paramLabel = "COMMAND",
             description = "Asked for the machine's GPUs, given to sessions as cuda.device (default: nvidia-smi on PATH; '' for none).")
     String nvidiaSmi;
@@ -52,7 +56,8 @@ final class ServerCommand implements Callable<Integer> {
                 .withExecTimeout(Duration.ofMillis(Math.round(execTimeoutSeconds * 1000)))
                 .withFileLimits(new ai.backend.local.SessionFileLimits(defaults.maxUploadFiles(), maxUploadBytes,
                         defaults.maxDownloadFiles(), maxArchiveBytes))
-                .withNvidiaSmi(nvidiaSmi);
+                .withNvidiaSmi(nvidiaSmi)
+                .withPython(python);
         return ServerRunner.runForeground(config);
     }
 

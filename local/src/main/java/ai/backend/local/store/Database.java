@@ -71,9 +71,11 @@ public final class Database implements AutoCloseable {
             + "UPDATE images SET service_ports = '[{\"name\": \"files\", \"protocol\": \"http\", \"port\": 8000, \"command\":"
             + " [\"{python}\", \"-m\", \"http.server\", \"--bind\", \"127.0.0.1\", \"{port}\"]},"
             + " {\"name\": \"jupyter\", \"protocol\": \"http\", \"port\": 8080, \"command\":"
-            + " [\"{python}\", \"-m\", \"notebook\", \"--no-browser\", \"--ip=127.0.0.1\", \"--port={port}\", \"--NotebookApp.token=\", \"--NotebookApp.password=\"]},"
+            + " [\"{python}\", \"-m\", \"notebook\", \"--no-browser\", \"--allow-root\", \"--ip=127.0.0.1\", \"--port={port}\","
+            + " \"--NotebookApp.token=\", \"--NotebookApp.password=\"]},"
             + " {\"name\": \"jupyterlab\", \"protocol\": \"http\", \"port\": 8090, \"command\":"
-            + " [\"{python}\", \"-m\", \"jupyterlab\", \"--no-browser\", \"--ip=127.0.0.1\", \"--port={port}\", \"--ServerApp.token=\", \"--ServerApp.password=\"]}]' WHERE name = 'python';",
+            + " [\"{python}\", \"-m\", \"jupyterlab\", \"--no-browser\", \"--allow-root\", \"--ip=127.0.0.1\", \"--port={port}\","
+            + " \"--ServerApp.token=\", \"--ServerApp.password=\"]}]' WHERE name = 'python';",
     };
 
     private final Connection conn;
