@@ -1,15 +1,12 @@
 package ai.backend.cli;
 
 import ai.backend.client.APIConfig;
-import ai.backend.client.BackendAPIError;
 import ai.backend.client.BackendClientError;
 import ai.backend.client.internal.HttpEngine;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.websocket.WsCloseContext;
-import io.javalin.websocket.WsContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterInputStream;
@@ -20,9 +17,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,13 +25,11 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.websocket.api.Callback;
 
 /**
  * A local, insecure HTTP server for development ({@code backend.ai proxy}): it forwards unsigned requests
@@ -69,13 +62,12 @@ public final class ApiProxy implements AutoCloseable {
             "content-length", "content-type", "access-control-allow-origin");
     private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
-    private static final long MAX_WS_MESSAGE = 16L * 1024 * 1024;
 
     private final HttpEngine engine;
     private final PrintStream log;
     private final String bind;
     private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
-    private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
+    private final ApiProxySockets sockets;
     private final Object idle = new Object();
     private volatile Javalin app;
     private volatile int port;
@@ -86,6 +78,7 @@ public final class ApiProxy implements AutoCloseable {
         this.engine = engine;
         this.bind = bind;
         this.log = log;
+        this.sockets = new ApiProxySockets(engine, log, () -> closing);
     }
 
     /**
@@ -149,26 +142,12 @@ public final class ApiProxy implements AutoCloseable {
             h.setSendServerVersion(false);
             h.setSendDateHeader(false); // the upstream's Server and Date headers are relayed instead
         });
-        cfg.jetty.modifyWebSocketServletFactory(f -> {
-            f.setIdleTimeout(Duration.ZERO);
-            f.setMaxTextMessageSize(MAX_WS_MESSAGE);
-            f.setMaxBinaryMessageSize(MAX_WS_MESSAGE);
-        });
-        for (String path : List.of("/stream/<path>", "/wsproxy/<path>")) {
-            cfg.routes.wsBeforeUpgrade(path, this::openUpstream);
-            cfg.routes.ws(path, ws -> {
-                ws.onConnect(ctx -> relay(ctx).attach(ctx));
-                ws.onMessage(ctx -> relay(ctx).toUpstream(ctx.message()));
-                ws.onBinaryMessage(ctx -> relay(ctx).toUpstream(ctx.data()));
-                ws.onClose(ctx -> relay(ctx).downstreamClosed(ctx));
-                ws.onError(ctx -> relay(ctx).downstreamFailed());
-            });
-        }
+        sockets.install(cfg);
         for (HandlerType method : METHODS) {
             cfg.routes.addHttpHandler(method, "/", this::forward);
             cfg.routes.addHttpHandler(method, "/<path>", this::forward);
         }
-        cfg.routes.exception(Refusal.class, (e, ctx) -> respond(ctx.res(), e.status, e.contentType, e.body));
+        cfg.routes.exception(ApiProxySockets.Refusal.class, (e, ctx) -> respond(ctx.res(), e.status, e.contentType, e.body));
     }
 
     // ---- HTTP
@@ -218,7 +197,8 @@ public final class ApiProxy implements AutoCloseable {
         }
     }
 
-    private static String target(HttpServletRequest req) {
+    /** The upstream path and query of a local request: {@code /v<N>/} stripped, the raw query kept. */
+    static String target(HttpServletRequest req) {
         String path = VERSION_PREFIX.matcher(req.getRequestURI()).replaceFirst("/");
         String query = req.getQueryString();
         return query == null ? path : path + "?" + query;
@@ -343,7 +323,7 @@ public final class ApiProxy implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpServletResponse res, int status, String contentType, String body) {
+    static void respond(HttpServletResponse res, int status, String contentType, String body) {
         if (res.isCommitted()) {
             return;
         }
@@ -357,220 +337,6 @@ public final class ApiProxy implements AutoCloseable {
             res.getOutputStream().write(bytes);
         } catch (IOException | IllegalStateException ignored) {
             // the client went away
-        }
-    }
-
-    // ---- WebSocket
-
-    /** An answer to a WebSocket handshake that is refused before the upgrade. */
-    private static final class Refusal extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final String contentType;
-        final String body;
-
-        Refusal(int status, String contentType, String body) {
-            super(body, null, false, false);
-            this.status = status;
-            this.contentType = contentType;
-            this.body = body;
-        }
-    }
-
-    private static Relay relay(WsContext ctx) {
-        return ctx.attribute(Relay.ATTRIBUTE);
-    }
-
-    /** Opens the upstream socket before the downstream upgrade, so that a refusal can answer the handshake. */
-    private void openUpstream(Context ctx) {
-        if (closing) {
-            throw new Refusal(503, "text/plain; charset=utf-8", SHUTTING_DOWN);
-        }
-        Relay relay = new Relay();
-        relays.add(relay);
-        CompletableFuture<WebSocket> upstream = engine.openWebSocket(target(ctx.req()), relay);
-        relay.opening = upstream;
-        try {
-            if (closing) {
-                upstream.cancel(true);
-            }
-            relay.up = upstream.join();
-        } catch (CancellationException | CompletionException e) {
-            relays.remove(relay);
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (closing || e instanceof CancellationException) {
-                throw new Refusal(503, "text/plain; charset=utf-8", SHUTTING_DOWN);
-            }
-            if (cause instanceof BackendAPIError) {
-                BackendAPIError api = (BackendAPIError) cause;
-                throw new Refusal(api.status(), "application/problem+json; charset=utf-8", api.data().toString());
-            }
-            if (cause instanceof BackendClientError) {
-                throw new Refusal(502, "text/plain; charset=utf-8", INACCESSIBLE);
-            }
-            log.println("The proxy failed to open " + ctx.req().getRequestURI() + ": " + cause);
-            throw new Refusal(500, "text/plain; charset=utf-8", WENT_WRONG);
-        }
-        ctx.attribute(Relay.ATTRIBUTE, relay);
-    }
-
-    /**
-     * One relayed WebSocket: the JDK socket to the endpoint (whose listener this is) and the Jetty socket of
-     * the local client. Each direction has at most one frame in flight, so neither side's memory grows.
-     */
-    private final class Relay implements WebSocket.Listener {
-        static final String ATTRIBUTE = "backend.ai.proxy.relay";
-
-        volatile CompletableFuture<WebSocket> opening;
-        volatile WebSocket up;
-        volatile WsContext down;
-        private final AtomicBoolean upClosed = new AtomicBoolean();
-        private final AtomicBoolean downClosed = new AtomicBoolean();
-        private final AtomicBoolean ended = new AtomicBoolean();
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            // no demand until the local client is connected
-        }
-
-        void attach(WsContext ctx) {
-            down = ctx;
-            log.println("websocket proxy started");
-            if (closing) {
-                shutdown();
-                return;
-            }
-            up.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            CompletableFuture<Void> sent = new CompletableFuture<>();
-            down.session.sendPartialText(data.toString(), last, Callback.from(() -> {
-                sent.complete(null);
-                webSocket.request(1);
-            }, error -> {
-                sent.complete(null);
-                closeUpstream(1011, "");
-            }));
-            return sent;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            CompletableFuture<Void> sent = new CompletableFuture<>();
-            down.session.sendPartialBinary(data, last, Callback.from(() -> {
-                sent.complete(null);
-                webSocket.request(1);
-            }, error -> {
-                sent.complete(null);
-                closeUpstream(1011, "");
-            }));
-            return sent;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            upClosed.set(true);
-            closeDownstream(statusCode, reason);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            upClosed.set(true);
-            closeDownstream(1011, "");
-        }
-
-        void toUpstream(String text) {
-            send(() -> up.sendText(text, true));
-        }
-
-        void toUpstream(ByteBuffer data) {
-            send(() -> up.sendBinary(data, true));
-        }
-
-        /** Sends and waits, so that the next local frame is read only once this one is gone. */
-        private void send(java.util.function.Supplier<CompletableFuture<WebSocket>> sending) {
-            if (upClosed.get()) {
-                return;
-            }
-            try {
-                sending.get().join();
-            } catch (RuntimeException e) {
-                upClosed.set(true);
-                closeDownstream(1011, "");
-                up.abort();
-            }
-        }
-
-        void downstreamClosed(WsCloseContext ctx) {
-            downClosed.set(true);
-            closeUpstream(ctx.status(), ctx.reason());
-            end();
-        }
-
-        void downstreamFailed() {
-            downClosed.set(true);
-            closeUpstream(1011, "");
-        }
-
-        /** Mirrors a close of the endpoint's socket on the local one; codes that cannot be sent become a cut. */
-        private void closeDownstream(int code, String reason) {
-            WsContext ctx = down;
-            if (ctx == null || !downClosed.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                if (code == 1005) {
-                    ctx.closeSession();
-                } else if (code == 1006 || code == 1015 || code < 1000 || code > 4999) {
-                    ctx.session.disconnect();
-                } else {
-                    ctx.closeSession(code, reason);
-                }
-            } catch (RuntimeException e) {
-                ctx.session.disconnect();
-            }
-        }
-
-        /** Mirrors a close of the local socket on the endpoint's one, and cuts it if no answer comes. */
-        private void closeUpstream(int code, String reason) {
-            WebSocket ws = up;
-            if (ws == null || !upClosed.compareAndSet(false, true)) {
-                return;
-            }
-            CompletableFuture<WebSocket> sent;
-            try {
-                if (code == 1006 || code == 1015) {
-                    ws.abort();
-                    return;
-                }
-                sent = ws.sendClose(code == 1005 ? WebSocket.NORMAL_CLOSURE : code, reason == null ? "" : reason);
-            } catch (IllegalArgumentException e) {
-                sent = ws.sendClose(WebSocket.NORMAL_CLOSURE, reason == null ? "" : reason);
-            }
-            sent.whenComplete((r, e) -> CompletableFuture.delayedExecutor(GRACE_SECONDS, TimeUnit.SECONDS).execute(ws::abort));
-        }
-
-        /** Closes both ways for {@link ApiProxy#close()}. */
-        void shutdown() {
-            CompletableFuture<WebSocket> f = opening;
-            if (f != null) {
-                f.cancel(true);
-            }
-            closeUpstream(1001, "");
-            closeDownstream(1001, SHUTTING_DOWN);
-            if (down == null) {
-                relays.remove(this);
-            }
-        }
-
-        private void end() {
-            if (ended.compareAndSet(false, true)) {
-                relays.remove(this);
-                log.println("websocket proxy terminated");
-            }
         }
     }
 
@@ -598,9 +364,7 @@ public final class ApiProxy implements AutoCloseable {
             for (Exchange e : exchanges) {
                 e.abandon();
             }
-            for (Relay r : relays) {
-                r.shutdown();
-            }
+            sockets.shutdown();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
             synchronized (idle) {
                 while (!exchanges.isEmpty() && System.nanoTime() < deadline) {
