@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record AgentInfo(String id, String status, String region, String addr, String firstContact, Double cpuCurPct,
                         Long memCurBytes, String availableSlots, String occupiedSlots, JsonNode raw) {
     static AgentInfo fromJson(JsonNode n) {
-        return new AgentInfo(KeyPairInfo.text(n, "id"), KeyPairInfo.text(n, "status"), KeyPairInfo.text(n, "region"),
-                KeyPairInfo.text(n, "addr"), KeyPairInfo.text(n, "first_contact"),
+        return new AgentInfo(GraphQLCall.text(n, "id"), GraphQLCall.text(n, "status"), GraphQLCall.text(n, "region"),
+                GraphQLCall.text(n, "addr"), GraphQLCall.text(n, "first_contact"),
                 n.hasNonNull("cpu_cur_pct") ? n.get("cpu_cur_pct").asDouble() : null,
                 n.hasNonNull("mem_cur_bytes") ? n.get("mem_cur_bytes").asLong() : null,
-                KeyPairInfo.text(n, "available_slots"), KeyPairInfo.text(n, "occupied_slots"), n);
+                GraphQLCall.text(n, "available_slots"), GraphQLCall.text(n, "occupied_slots"), n);
     }
 }

@@ -25,9 +25,9 @@ public final class AsyncKeyPairs {
         return admin.run(KeyPairCalls.info(fields));
     }
 
-    /** Whether the caller's key is an admin key ({@code helper.is_admin}). */
+    /** Whether the caller's key is an admin key ({@code helper.is_admin}, with its field selection). */
     public CompletableFuture<Boolean> isAdmin() {
-        return info(List.of("access_key", "is_admin")).thenApply(KeyPairInfo::isAdmin);
+        return info(KeyPairCalls.IS_ADMIN_FIELDS).thenApply(KeyPairInfo::isAdmin);
     }
 
     /** Keypairs, of one user when {@code userId} is not null, filtered by {@code isActive} when not null. */

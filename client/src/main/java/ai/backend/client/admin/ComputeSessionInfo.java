@@ -11,11 +11,11 @@ public record ComputeSessionInfo(String sessId, String role, String image, Strin
                                  String occupiedSlots, Long memCurBytes, Long memMaxBytes, Double cpuUsing,
                                  Long numQueries, JsonNode raw) {
     static ComputeSessionInfo fromJson(JsonNode n) {
-        return new ComputeSessionInfo(KeyPairInfo.text(n, "sess_id"), KeyPairInfo.text(n, "role"),
-                KeyPairInfo.text(n, "image"), KeyPairInfo.text(n, "tag"), KeyPairInfo.text(n, "registry"),
-                KeyPairInfo.text(n, "access_key"), KeyPairInfo.text(n, "status"), KeyPairInfo.text(n, "status_info"),
-                KeyPairInfo.text(n, "created_at"), KeyPairInfo.text(n, "terminated_at"), KeyPairInfo.text(n, "agent"),
-                KeyPairInfo.text(n, "occupied_slots"), number(n, "mem_cur_bytes"), number(n, "mem_max_bytes"),
+        return new ComputeSessionInfo(GraphQLCall.text(n, "sess_id"), GraphQLCall.text(n, "role"),
+                GraphQLCall.text(n, "image"), GraphQLCall.text(n, "tag"), GraphQLCall.text(n, "registry"),
+                GraphQLCall.text(n, "access_key"), GraphQLCall.text(n, "status"), GraphQLCall.text(n, "status_info"),
+                GraphQLCall.text(n, "created_at"), GraphQLCall.text(n, "terminated_at"), GraphQLCall.text(n, "agent"),
+                GraphQLCall.text(n, "occupied_slots"), number(n, "mem_cur_bytes"), number(n, "mem_max_bytes"),
                 n.hasNonNull("cpu_using") ? n.get("cpu_using").asDouble() : null, number(n, "num_queries"), n);
     }
 

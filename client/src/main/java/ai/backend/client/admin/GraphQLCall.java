@@ -77,6 +77,11 @@ record GraphQLCall<T>(String document, Map<String, Object> variables, Function<J
         return null;
     }
 
+    /** A field's text, or null when it is missing or null. */
+    static String text(JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
+
     /** Reads {@code array} as a list with {@code parse}. */
     static <T> List<T> list(JsonNode array, Function<JsonNode, T> parse) {
         List<T> out = new java.util.ArrayList<>();

@@ -10,8 +10,8 @@ public record ImageInfo(String name, String tag, String registry, String digest,
     static ImageInfo fromJson(JsonNode n) {
         List<String> aliases = new ArrayList<>();
         n.path("aliases").forEach(a -> aliases.add(a.asText()));
-        return new ImageInfo(KeyPairInfo.text(n, "name"), KeyPairInfo.text(n, "tag"), KeyPairInfo.text(n, "registry"),
-                KeyPairInfo.text(n, "digest"), n.path("size_bytes").asLong(-1), List.copyOf(aliases),
+        return new ImageInfo(GraphQLCall.text(n, "name"), GraphQLCall.text(n, "tag"), GraphQLCall.text(n, "registry"),
+                GraphQLCall.text(n, "digest"), n.path("size_bytes").asLong(-1), List.copyOf(aliases),
                 n.path("installed").asBoolean(false), n);
     }
 }

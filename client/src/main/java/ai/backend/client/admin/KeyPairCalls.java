@@ -11,6 +11,8 @@ final class KeyPairCalls {
     static final List<String> DEFAULT_FIELDS = List.of("user_id", "access_key", "secret_key", "is_active", "is_admin",
             "created_at", "last_used", "resource_policy", "rate_limit", "concurrency_used", "num_queries");
     static final List<String> CREATED_FIELDS = List.of("access_key", "secret_key");
+    /** What 19.03's {@code helper.is_admin} selects (the KeyPair defaults). */
+    static final List<String> IS_ADMIN_FIELDS = List.of("access_key", "secret_key", "is_active", "is_admin");
 
     private KeyPairCalls() {
     }

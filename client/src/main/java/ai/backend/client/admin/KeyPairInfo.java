@@ -7,14 +7,10 @@ public record KeyPairInfo(String accessKey, String secretKey, String userId, boo
                           String resourcePolicy, int rateLimit, int concurrencyUsed, long numQueries, String createdAt,
                           String lastUsed, JsonNode raw) {
     static KeyPairInfo fromJson(JsonNode n) {
-        return new KeyPairInfo(text(n, "access_key"), text(n, "secret_key"), text(n, "user_id"),
-                n.path("is_active").asBoolean(false), n.path("is_admin").asBoolean(false), text(n, "resource_policy"),
+        return new KeyPairInfo(GraphQLCall.text(n, "access_key"), GraphQLCall.text(n, "secret_key"), GraphQLCall.text(n, "user_id"),
+                n.path("is_active").asBoolean(false), n.path("is_admin").asBoolean(false), GraphQLCall.text(n, "resource_policy"),
                 n.path("rate_limit").asInt(-1), n.path("concurrency_used").asInt(-1), n.path("num_queries").asLong(-1),
-                text(n, "created_at"), text(n, "last_used"), n);
-    }
-
-    static String text(JsonNode n, String field) {
-        return n.hasNonNull(field) ? n.get(field).asText() : null;
+                GraphQLCall.text(n, "created_at"), GraphQLCall.text(n, "last_used"), n);
     }
 
     @Override

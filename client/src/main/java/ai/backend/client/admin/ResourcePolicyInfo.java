@@ -14,8 +14,8 @@ public record ResourcePolicyInfo(String name, String createdAt, String defaultFo
     static ResourcePolicyInfo fromJson(JsonNode n) {
         List<String> hosts = new ArrayList<>();
         n.path("allowed_vfolder_hosts").forEach(h -> hosts.add(h.asText()));
-        return new ResourcePolicyInfo(KeyPairInfo.text(n, "name"), KeyPairInfo.text(n, "created_at"),
-                KeyPairInfo.text(n, "default_for_unspecified"), KeyPairInfo.text(n, "total_resource_slots"),
+        return new ResourcePolicyInfo(GraphQLCall.text(n, "name"), GraphQLCall.text(n, "created_at"),
+                GraphQLCall.text(n, "default_for_unspecified"), GraphQLCall.text(n, "total_resource_slots"),
                 n.path("max_concurrent_sessions").asInt(-1), n.path("max_containers_per_session").asInt(-1),
                 n.path("max_vfolder_count").asInt(-1), n.path("max_vfolder_size").asLong(-1), n.path("idle_timeout").asLong(-1),
                 List.copyOf(hosts), n);

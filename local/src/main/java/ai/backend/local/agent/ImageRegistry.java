@@ -75,7 +75,7 @@ public final class ImageRegistry {
         String tag = parsed.get().tag();
         Database.ImageRow row;
         try {
-            row = db.images().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+            row = db.image(name).orElse(null);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read the images", e);
         }

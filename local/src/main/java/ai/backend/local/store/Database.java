@@ -199,17 +199,16 @@ public final class Database implements AutoCloseable {
                            String servicePorts) {
     }
 
-    public synchronized List<ImageRow> images() throws SQLException {
-        List<ImageRow> list = new ArrayList<>();
+    /** The image row called {@code name}. */
+    public synchronized Optional<ImageRow> image(String name) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT name, runtime, min_cpu, min_mem, max_cpu, max_mem, service_ports FROM images ORDER BY name");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                list.add(new ImageRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7)));
+                "SELECT name, runtime, min_cpu, min_mem, max_cpu, max_mem, service_ports FROM images WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new ImageRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7))) : Optional.empty();
             }
         }
-        return list;
     }
 
     /** Adds or replaces an image; sessions created afterwards use it. */

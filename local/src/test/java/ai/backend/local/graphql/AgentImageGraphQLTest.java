@@ -9,18 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.backend.client.Session;
 import ai.backend.client.kernel.CreateKernelRequest;
 import ai.backend.client.kernel.Kernel;
-import ai.backend.local.TestServer;
 import ai.backend.local.agent.ResourceSlots;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Agent and image queries (§7.2) with the documents of the 19.03 client (§7.3). */
-class AgentImageGraphQLTest {
+class AgentImageGraphQLTest extends ServerFixture {
     static final String AGENT_LIST_SDK = "query($limit: Int!, $offset: Int!, $status: String) {  agent_list(limit: $limit,"
             + " offset: $offset, status: $status) {    items { id addr status first_contact mem_slots cpu_slots gpu_slots }"
             + "    total_count  }}";
@@ -30,24 +27,6 @@ class AgentImageGraphQLTest {
     static final String AGENT_CLI = "query($agent_id:String!) {  agent(agent_id:$agent_id) {    " + CLI_FIELDS + "  }}";
     static final String IMAGES_SDK = "query {  images {    name tag hash  }}";
     static final String IMAGES_CLI = "query {  images {    name registry tag digest size_bytes aliases  }}";
-
-    private TestServer server;
-    private Session user;
-    private Session admin;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-        user = new Session(server.userConfig());
-        admin = new Session(server.adminConfig());
-    }
-
-    @AfterEach
-    void stop() {
-        user.close();
-        admin.close();
-        server.close();
-    }
 
     private String capacityJson() {
         ResourceSlots cap = server.server().agent().capacity();

@@ -9,7 +9,6 @@ import ai.backend.client.Response;
 import ai.backend.client.Session;
 import ai.backend.client.kernel.CreateKernelRequest;
 import ai.backend.client.kernel.Kernel;
-import ai.backend.local.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,11 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /admin/graphql} against a real server, with the exact documents the 19.03 client sends (§7.3). */
-class GraphQLIntegrationTest {
+class GraphQLIntegrationTest extends ServerFixture {
     /** {@code backend.ai admin sessions} / {@code ps} as an admin (with access_key). */
     static final String LIST_ADMIN = "query($limit:Int!, $offset:Int!, $ak:String, $status:String) {\n"
             + "  compute_session_list(\n      limit:$limit, offset:$offset, access_key:$ak, status:$status) {\n"
@@ -44,32 +42,16 @@ class GraphQLIntegrationTest {
     static final String FORBIDDEN = "Forbidden operation. (You can only request session list for the current access key"
             + " being used.) (You can only request session list for the current access key being used.)";
 
-    private TestServer server;
-    private Session user;
-    private Session admin;
     private final List<Kernel> created = new ArrayList<>();
 
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-        user = new Session(server.userConfig());
-        admin = new Session(server.adminConfig());
-    }
-
     @AfterEach
-    void stop() {
-        try {
-            for (Kernel k : created) {
-                try {
-                    k.destroy();
-                } catch (BackendAPIError alreadyGone) {
-                    // destroyed by the test
-                }
+    void destroyCreated() {
+        for (Kernel k : created) {
+            try {
+                k.destroy();
+            } catch (BackendAPIError alreadyGone) {
+                // destroyed by the test
             }
-        } finally {
-            user.close();
-            admin.close();
-            server.close();
         }
     }
 

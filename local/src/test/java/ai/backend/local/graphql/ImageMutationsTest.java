@@ -6,40 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.backend.client.BackendAPIError;
-import ai.backend.client.Session;
 import ai.backend.client.kernel.CreateKernelRequest;
 import ai.backend.client.kernel.ExecuteRequest;
 import ai.backend.client.kernel.Kernel;
-import ai.backend.local.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** rescan_images, alias_image and dealias_image (§7.1-7.3) with the 19.03 SDK documents, and aliases in use. */
-class ImageMutationsTest {
+class ImageMutationsTest extends ServerFixture {
     static final String RESCAN = "mutation($registry: String) { rescan_images(registry:$registry) { ok msg } }";
     static final String ALIAS = "mutation($alias: String!, $target: String!) { alias_image(alias: $alias, target: $target) { ok msg } }";
     static final String DEALIAS = "mutation($alias: String!) { dealias_image(alias: $alias) { ok msg } }";
     static final String IMAGE = "query($ref: String!) { image(reference: $ref) { name aliases } }";
-
-    private TestServer server;
-    private Session user;
-    private Session admin;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-        user = new Session(server.userConfig());
-        admin = new Session(server.adminConfig());
-    }
-
-    @AfterEach
-    void stop() {
-        user.close();
-        admin.close();
-        server.close();
-    }
 
     private JsonNode aliasesOf(String image) {
         for (JsonNode i : gql(admin, "query { images { name aliases } }").get("images")) {

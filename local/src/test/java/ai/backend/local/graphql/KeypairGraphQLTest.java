@@ -5,21 +5,17 @@ import static ai.backend.local.graphql.GraphQLIntegrationTest.gql;
 import static ai.backend.local.graphql.GraphQLIntegrationTest.gqlError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.backend.client.Session;
 import ai.backend.client.kernel.CreateKernelRequest;
 import ai.backend.client.kernel.Kernel;
-import ai.backend.local.TestServer;
 import ai.backend.local.store.Keypair;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Keypair and resource-policy queries (§7.2) with the documents of the 19.03 client (§7.3). */
-class KeypairGraphQLTest {
+class KeypairGraphQLTest extends ServerFixture {
     static final String KP_FIELDS = "user_id access_key secret_key is_active is_admin created_at last_used"
             + " resource_policy rate_limit concurrency_limit concurrency_used";
     /** {@code helper.is_admin} / {@code KeyPair(ak).info()} with the default fields. */
@@ -34,28 +30,6 @@ class KeypairGraphQLTest {
             + " max_vfolder_size idle_timeout default_for_unspecified max_containers_per_session allowed_vfolder_hosts";
     static final String POLICIES = "query {  keypair_resource_policies {    " + RP_FIELDS + "  }}";
     static final String POLICY = "query($name: String) {  keypair_resource_policy(name: $name) {    " + RP_FIELDS + "  }}";
-
-    private TestServer server;
-    private Session user;
-    private Session admin;
-    private Keypair userKey;
-    private Keypair adminKey;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-        user = new Session(server.userConfig());
-        admin = new Session(server.adminConfig());
-        userKey = server.server().userKeypair();
-        adminKey = server.server().adminKeypair();
-    }
-
-    @AfterEach
-    void stop() {
-        user.close();
-        admin.close();
-        server.close();
-    }
 
     static List<String> keys(JsonNode object) {
         List<String> keys = new ArrayList<>();

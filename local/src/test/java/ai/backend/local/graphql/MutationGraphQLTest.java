@@ -11,18 +11,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.backend.client.BackendAPIError;
 import ai.backend.client.Session;
 import ai.backend.client.kernel.CreateKernelRequest;
-import ai.backend.local.TestServer;
 import ai.backend.local.store.Keypair;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The admin mutations (§7.2) with the documents of the 19.03 client (§7.3). */
-class MutationGraphQLTest {
+class MutationGraphQLTest extends ServerFixture {
     static final String CREATE = "mutation($user_id: String!, $input: KeyPairInput!) {  create_keypair(user_id: $user_id,"
             + " props: $input) {    ok msg keypair { access_key secret_key }  }}";
     static final String MODIFY = "mutation($access_key: String!, $input: ModifyKeyPairInput!) {  modify_keypair("
@@ -34,28 +31,6 @@ class MutationGraphQLTest {
             + "  modify_keypair_resource_policy(name: $name, props: $input) {    ok msg  }}";
     static final String RP_DELETE = "mutation($name: String!) {  delete_keypair_resource_policy(name: $name) {    ok msg  }}";
     static final String NOT_CONFIGURED = "[{\"message\":\"Schema is not configured for mutations\"}]";
-
-    private TestServer server;
-    private Session user;
-    private Session admin;
-    private Keypair userKey;
-    private Keypair adminKey;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-        user = new Session(server.userConfig());
-        admin = new Session(server.adminConfig());
-        userKey = server.server().userKeypair();
-        adminKey = server.server().adminKeypair();
-    }
-
-    @AfterEach
-    void stop() {
-        user.close();
-        admin.close();
-        server.close();
-    }
 
     private static Map<String, Object> map(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -5,17 +5,13 @@ import static ai.backend.local.graphql.GraphQLIntegrationTest.gqlError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.backend.client.BackendAPIError;
-import ai.backend.client.Session;
 import ai.backend.client.manager.ResourcePreset;
-import ai.backend.local.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** resource_preset(s) queries and the preset mutations (§7.1), consistent with GET /resource/presets. */
-class PresetGraphQLTest {
+class PresetGraphQLTest extends ServerFixture {
     static final String ONE = "query($name: String) { resource_preset(name: $name) { name resource_slots } }";
     static final String ALL = "query { resource_presets { name resource_slots } }";
     static final String CREATE = "mutation($name: String!, $input: CreateResourcePresetInput!) {"
@@ -23,24 +19,6 @@ class PresetGraphQLTest {
     static final String MODIFY = "mutation($name: String!, $input: ModifyResourcePresetInput!) {"
             + " modify_resource_preset(name: $name, props: $input) { ok msg } }";
     static final String DELETE = "mutation($name: String!) { delete_resource_preset(name: $name) { ok msg } }";
-
-    private TestServer server;
-    private Session user;
-    private Session admin;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-        user = new Session(server.userConfig());
-        admin = new Session(server.adminConfig());
-    }
-
-    @AfterEach
-    void stop() {
-        user.close();
-        admin.close();
-        server.close();
-    }
 
     @Test
     void presetsAreQueriedAndChangedByAdmins() {

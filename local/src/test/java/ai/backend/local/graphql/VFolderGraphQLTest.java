@@ -6,38 +6,16 @@ import static ai.backend.local.graphql.GraphQLIntegrationTest.gqlError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.backend.client.BackendAPIError;
-import ai.backend.client.Session;
-import ai.backend.local.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The vfolders query and KeyPair.vfolders (§7.1) with the 19.03 {@code admin vfolders} documents (§7.3). */
-class VFolderGraphQLTest {
+class VFolderGraphQLTest extends ServerFixture {
     static final String FIELDS = "name created_at last_used max_files max_size";
     static final String ALL = "query {  vfolders {    " + FIELDS + "  }}";
     static final String OF_KEY = "query($ak:String) {  vfolders(access_key:$ak) {    " + FIELDS + "  }}";
-
-    private TestServer server;
-    private Session user;
-    private Session admin;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-        user = new Session(server.userConfig());
-        admin = new Session(server.adminConfig());
-    }
-
-    @AfterEach
-    void stop() {
-        user.close();
-        admin.close();
-        server.close();
-    }
 
     private static List<String> names(JsonNode list) {
         List<String> out = new ArrayList<>();
